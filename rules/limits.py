@@ -1,0 +1,127 @@
+"""L rules: per-example lengths and dataset counts, with numbers from the profile and the task."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validator.api import Context, Example, Finding, Rule, Severity
+
+from rules._text import plural, thousands
+
+__all__ = ["RULES"]
+
+
+def _too_long(rule: Rule, ctx: Context, example: Example, role: str, text: str, limit: int | None) -> Iterator[Finding]:
+    if limit is not None and len(text) > limit:
+        yield rule.finding(
+            ctx,
+            f"{role} is {thousands(len(text))} characters; the {ctx.profile.name} profile allows at most "
+            f"{thousands(limit)} ({thousands(len(text) - limit)} over). Shorten or split it",
+            at=example,
+            field=example.fields.get(role),
+        )
+
+
+class InputTooLong(Rule):
+    """What: An example's input is longer than the profile's per-example input limit (characters,
+    counted as Unicode code points). Exactly at the limit passes.
+
+    Why: The provider rejects the example or truncates it, so the model never sees the end of the
+    prompt (Gemini API tuning: 40,000 characters).
+
+    Example: a 41,000-character document pasted into ``text_input``.
+
+    Fix: Shorten the input (trim boilerplate, keep the relevant passage) or split it into several
+    examples.
+    """
+
+    code = "L001"
+    name = "input-too-long"
+    summary = "Input is longer than the profile allows"
+    default_severity = Severity.ERROR
+
+    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+        yield from _too_long(self, ctx, example, "input", example.input_text, ctx.profile.max_input_chars)
+
+
+class OutputTooLong(Rule):
+    """What: An example's output is longer than the profile's per-example output limit (characters).
+    Exactly at the limit passes.
+
+    Why: The provider rejects or truncates it; a truncated target teaches the model to stop
+    mid-sentence (Gemini API tuning: 5,000 characters).
+
+    Example: a 6,000-character summary in ``output``.
+
+    Fix: Shorten the output or split the task into smaller steps.
+    """
+
+    code = "L002"
+    name = "output-too-long"
+    summary = "Output is longer than the profile allows"
+    default_severity = Severity.ERROR
+
+    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+        yield from _too_long(self, ctx, example, "output", example.output_text, ctx.profile.max_output_chars)
+
+
+class TooFewExamples(Rule):
+    """What: The file has fewer records than the profile's minimum.
+
+    Why: The provider refuses to start the job (Gemini API tuning needs at least 20 examples), after
+    you have paid for the upload and waited for validation.
+
+    Example: the tuning guide's own 15-example number-sequence set.
+
+    Fix: Add examples. The guide recommends 100-500 depending on the task.
+    """
+
+    code = "L003"
+    name = "too-few-examples"
+    summary = "Fewer examples than the profile's minimum"
+    default_severity = Severity.ERROR
+
+    def finish(self, ctx: Context) -> Iterator[Finding]:
+        minimum = ctx.profile.min_examples
+        count = ctx.file.records
+        if minimum is not None and 0 < count < minimum:
+            yield self.finding(
+                ctx,
+                f"file has {plural(count, 'example')}; the {ctx.profile.name} profile needs at least "
+                f"{thousands(minimum)}. Add {thousands(minimum - count)} more",
+            )
+
+
+class BelowRecommendedExamples(Rule):
+    """What: The file has at least the minimum but fewer examples than recommended for the task.
+
+    Why: Tuning works with few examples but improves markedly with more; the Gemini guide recommends
+    100+ for classification, summarization (aim for 100-500) and document search.
+
+    Example: 60 examples for a classification task.
+
+    Fix: Add examples, varied and representative of production traffic; pass ``--task`` to get the
+    recommendation for your task.
+    """
+
+    code = "L004"
+    name = "below-recommended-examples"
+    summary = "Fewer examples than recommended for the task"
+    default_severity = Severity.WARNING
+
+    def finish(self, ctx: Context) -> Iterator[Finding]:
+        recommended = ctx.profile.recommended_for(ctx.task)
+        minimum = ctx.profile.min_examples or 0
+        count = ctx.file.records
+        if recommended is None or count >= recommended or count < max(minimum, 1):
+            return  # below the minimum, L003 already speaks
+        upper = ctx.profile.recommended_upper.get(ctx.task)
+        aim = f" (aim for {thousands(recommended)}-{thousands(upper)})" if upper else ""
+        yield self.finding(
+            ctx,
+            f"file has {plural(count, 'example')}; for the {ctx.task} task the {ctx.profile.name} "
+            f"profile recommends at least {thousands(recommended)}{aim}. Add varied examples",
+        )
+
+
+RULES = (InputTooLong, OutputTooLong, TooFewExamples, BelowRecommendedExamples)

@@ -1,0 +1,272 @@
+"""The ``tunelint`` command line (click).
+
+Exit status: 0 nothing at or above ``--fail-on``; 1 such findings; 2 a tool error (usage, config,
+missing or unreadable path, plugin failure, internal error). ``--exit-zero`` never hides a 2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from validator import __version__
+from validator.api import TASKS, Rule
+from validator.errors import TunelintError
+from validator.plugins import load_rules
+from validator.profiles import available_profiles, load_profile
+from validator.readers import FORMATS
+from validator.reporters import ReportOptions, get_reporter, reporter_names
+from validator.runner import base_settings, run_lint
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_SEVERITIES = ("error", "warning", "info")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"tunelint: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _guard(func: F) -> F:
+    """Turn tool errors into a one-line message and exit status 2, never a traceback."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TunelintError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("tunelint: interrupted", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # an internal error is still exit 2 with a readable line
+            if os.environ.get("TUNELINT_DEBUG"):
+                traceback.print_exc()
+            _fail(f"internal error: {type(exc).__name__}: {exc} (set TUNELINT_DEBUG=1 for a traceback)")
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+def _split(values: Sequence[str]) -> list[str] | None:
+    """``--select A,B --select C`` -> ``["A", "B", "C"]``; nothing given -> ``None``."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="tunelint")
+def main() -> None:
+    """Lint LLM fine-tuning datasets (JSONL, JSON, CSV, TSV) before you upload them."""
+
+
+@main.command("lint")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--output-format", "output_format", default="full", show_default=True,
+              help="full, concise, json (or any installed reporter).")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--select", multiple=True, help="Rules to run (codes, prefixes, names, ALL); comma-separated.")
+@click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
+@click.option("--ignore", multiple=True, help="Rules to skip.")
+@click.option("--fail-on", type=click.Choice(_SEVERITIES), help="Lowest severity that fails (default error).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (tool errors still exit 2).")
+@click.option("--profile", help="Provider profile (see 'tunelint profiles'); default follows the shape.")
+@click.option("--task", type=click.Choice(TASKS), help="Task, for recommended example counts.")
+@click.option("--input-field", help="Field (or CSV column) holding the input text.")
+@click.option("--output-field", help="Field (or CSV column) holding the output text.")
+@click.option("--format-in", type=click.Choice(FORMATS), help="Container format (default: detect).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file only.")
+@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only; nothing when clean.")
+@click.option("--color/--no-color", default=None, help="Force or disable colour (default: auto, honours NO_COLOR).")
+@_guard
+def lint_command(
+    paths: tuple[str, ...],
+    output_format: str,
+    output_file: str | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    exit_zero: bool,
+    profile: str | None,
+    task: str | None,
+    input_field: str | None,
+    output_field: str | None,
+    format_in: str | None,
+    config_path: str | None,
+    isolated: bool,
+    statistics: bool,
+    quiet: bool,
+    color: bool | None,
+) -> None:
+    """Lint PATHS (files, directories, globs; - for standard input)."""
+    reporter = get_reporter(output_format)
+    if config_path is not None and isolated:
+        _fail("--config and --isolated cannot be used together")
+    if profile is not None:
+        load_profile(profile)  # fail fast on a typo, before reading any data
+    overrides = {
+        "profile": profile,
+        "task": task,
+        "select": _split(select),
+        "extend-select": _split(extend_select),
+        "ignore": _split(ignore),
+        "fail-on": fail_on,
+        "input-field": input_field,
+        "output-field": output_field,
+    }
+    report = run_lint(
+        list(paths),
+        explicit=base_settings(config_path, isolated),
+        overrides=overrides,
+        tool_version=__version__,
+        format_hint=format_in,
+    )
+    use_color = _want_color(color, output_file)
+    text = reporter(report, ReportOptions(color=use_color, quiet=quiet, statistics=statistics))
+    if output_file:
+        write_atomic(output_file, text)
+    elif text:
+        click.echo(text, nl=False, color=use_color)
+    sys.exit(0 if exit_zero else report.exit_code)
+
+
+def _want_color(flag: bool | None, output_file: str | None) -> bool:
+    if output_file:
+        return False
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory and a rename, so
+    an interrupted write never leaves a half-written file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tunelint-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+@main.command("rules")
+@click.option("--output-format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_guard
+def rules_command(output_format: str) -> None:
+    """List every rule with its code, name, default severity and whether it is fixable."""
+    rules = load_rules().all()
+    if output_format == "json":
+        click.echo(json.dumps([_rule_dict(r) for r in rules], indent=2))
+        return
+    click.echo(f"{'code':<6} {'name':<28} {'severity':<8} {'fix':<3}  summary")
+    for r in rules:
+        opt_in = "" if r.default_enabled else " (opt-in)"
+        click.echo(
+            f"{r.code:<6} {r.name:<28} {r.default_severity.value:<8} {'yes' if r.fixable else '':<3}  "
+            f"{r.summary}{opt_in}"
+        )
+
+
+def _rule_dict(rule: type[Rule]) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "summary": rule.summary,
+        "severity": rule.default_severity.value,
+        "fixable": rule.fixable,
+        "default_enabled": rule.default_enabled,
+        "options": {k: list(v) if isinstance(v, tuple) else v for k, v in rule.option_fields()},
+        **{k.lower(): v for k, v in rule.doc_sections().items()},
+    }
+
+
+@main.command("rule")
+@click.argument("code_or_name")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_guard
+def rule_command(code_or_name: str, output_format: str) -> None:
+    """Explain one rule: what it checks, why, an example, how to fix, its options."""
+    rule = load_rules().lookup(code_or_name)
+    if rule is None:
+        _fail(f"no rule {code_or_name!r}; 'tunelint rules' lists them")
+    if output_format == "json":
+        click.echo(json.dumps(_rule_dict(rule), indent=2))
+        return
+    click.echo(f"{rule.code} {rule.name} ({rule.default_severity.value}{', fixable' if rule.fixable else ''})")
+    click.echo(rule.summary)
+    for section, body in rule.doc_sections().items():
+        click.echo(f"\n{section}:\n" + "\n".join("  " + line for line in body.splitlines()))
+    options = list(rule.option_fields())
+    click.echo("\nOptions:" + ("" if options else " none"))
+    for name, default in options:
+        click.echo(f"  {name.replace('_', '-')} = {json.dumps(list(default) if isinstance(default, tuple) else default)}")
+    if options:
+        click.echo(f"  (set in config under [rules.{rule.code}])")
+
+
+@main.command("profiles")
+@click.option("--output-format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_guard
+def profiles_command(output_format: str) -> None:
+    """List provider profiles and their limits."""
+    profiles = [load_profile(name) for name in available_profiles()]
+    rows = [
+        {
+            "name": p.name,
+            "description": p.description,
+            "max_file_bytes": p.max_file_bytes,
+            "max_input_chars": p.max_input_chars,
+            "max_output_chars": p.max_output_chars,
+            "min_examples": p.min_examples,
+            "max_examples": p.max_examples,
+            "recommended_examples": dict(p.recommended_examples),
+            "notes": dict(p.notes),
+            "source": p.source,
+        }
+        for p in profiles
+    ]
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['name']}: {row['description']}")
+        for key in ("max_file_bytes", "max_input_chars", "max_output_chars", "min_examples", "max_examples"):
+            value = row[key]
+            click.echo(f"  {key:<18} {'-' if value is None else f'{value:,}'}")
+        if row["recommended_examples"]:
+            rec = ", ".join(f"{t} {n}" for t, n in row["recommended_examples"].items())
+            click.echo(f"  {'recommended':<18} {rec}")
+        for key, note in row["notes"].items():
+            click.echo(f"  note: {key}: {note}")
+        if row["source"]:
+            click.echo(f"  source: {row['source']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,202 @@
+"""Configuration: discovery, validation and merging.
+
+Discovery looks, from the linted file's directory upwards, for ``.tunelint.toml``, then
+``tunelint.toml``, then a ``pyproject.toml`` that has a ``[tool.tunelint]`` table; the nearest
+directory with any of them wins. Command-line options beat the file. Unknown keys are errors that
+name the file and the key, because a misspelt key silently ignored is a gate silently open.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from validator.api import TASKS, Severity
+from validator.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = ["CONFIG_FILES", "Settings", "find_config", "load_config_file", "settings_from_mapping"]
+
+CONFIG_FILES = (".tunelint.toml", "tunelint.toml", "pyproject.toml")
+
+_LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
+_STR_KEYS = ("profile", "task", "input-field", "output-field")
+KNOWN_KEYS = (
+    *_STR_KEYS,
+    *_LIST_KEYS,
+    "fail-on",
+    "severity",
+    "per-file-ignores",
+    "rules",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved configuration for one linted file. ``origins`` says where each key came from."""
+
+    profile: str | None = None
+    task: str | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    fail_on: Severity = Severity.ERROR
+    input_field: str | None = None
+    output_field: str | None = None
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    origins: Mapping[str, str] = field(default_factory=dict)
+    #: Directory that relative globs (per-file-ignores, exclude) are resolved against.
+    root: str = "."
+
+    def merged(self, overrides: Mapping[str, Any], origin: str) -> Settings:
+        """A copy with ``overrides`` (keys as in the config file, ``None`` values skipped) applied."""
+        other = settings_from_mapping(
+            {k: v for k, v in overrides.items() if v is not None}, origin, root=self.root
+        )
+        changes = {
+            attr: getattr(other, attr)
+            for key, attr in _ATTRS.items()
+            if key in overrides and overrides[key] is not None
+        }
+        origins = dict(self.origins)
+        origins.update({k: origin for k in overrides if overrides[k] is not None})
+        return replace(self, **changes, origins=origins)
+
+
+_ATTRS = {key: key.replace("-", "_") for key in KNOWN_KEYS}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above ``start`` (a directory), or ``None``."""
+    for directory in (start, *start.parents):
+        for name in CONFIG_FILES:
+            candidate = directory / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml" and _tool_table(candidate) is None:
+                continue  # a pyproject without [tool.tunelint] is not a tunelint config
+            return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _tool_table(path: Path) -> dict[str, Any] | None:
+    table = _read_toml(path).get("tool", {})
+    found = table.get("tunelint") if isinstance(table, dict) else None
+    return found if isinstance(found, dict) else None
+
+
+def load_config_file(path: Path) -> Settings:
+    """Read and validate one config file."""
+    if path.name == "pyproject.toml":
+        data = _tool_table(path)
+        if data is None:
+            raise ConfigError(f"{path}: has no [tool.tunelint] table")
+        where = f"{path} [tool.tunelint]"
+    else:
+        data = _read_toml(path)
+        where = str(path)
+    return settings_from_mapping(data, where, root=str(path.parent))
+
+
+def settings_from_mapping(data: Mapping[str, Any], origin: str, root: str = ".") -> Settings:
+    """Validate config keys and values; raise :class:`ConfigError` naming ``origin`` and the key."""
+    for key in data:
+        if key not in KNOWN_KEYS:
+            hint = _closest(key)
+            raise ConfigError(
+                f"{origin}: unknown key {key!r}"
+                + (f" (did you mean {hint!r}?)" if hint else "")
+                + f"; allowed keys: {', '.join(KNOWN_KEYS)}"
+            )
+    values: dict[str, Any] = {}
+    for key in _STR_KEYS:
+        if key in data:
+            values[_ATTRS[key]] = _string(data[key], origin, key)
+    if "task" in values and values["task"] not in TASKS:
+        raise ConfigError(f"{origin}: task {values['task']!r} is not one of: {', '.join(TASKS)}")
+    for key in _LIST_KEYS:
+        if key in data:
+            values[_ATTRS[key]] = _strings(data[key], origin, key)
+    if "fail-on" in data:
+        values["fail_on"] = _severity(data["fail-on"], origin, "fail-on")
+    if "severity" in data:
+        table = _table(data["severity"], origin, "severity")
+        values["severity"] = {
+            str(code).upper(): _severity(level, origin, f"severity.{code}") for code, level in table.items()
+        }
+    if "per-file-ignores" in data:
+        table = _table(data["per-file-ignores"], origin, "per-file-ignores")
+        values["per_file_ignores"] = {
+            str(glob): _strings(codes, origin, f"per-file-ignores.{glob!r}") for glob, codes in table.items()
+        }
+    if "rules" in data:
+        table = _table(data["rules"], origin, "rules")
+        values["rules"] = {
+            str(name): dict(_table(opts, origin, f"rules.{name}")) for name, opts in table.items()
+        }
+    origins = {key: origin for key in data}
+    return Settings(**values, origins=origins, root=root)
+
+
+def _string(value: Any, origin: str, key: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{origin}: {key} must be a string, got {type(value).__name__}")
+    return value
+
+
+def _strings(value: Any, origin: str, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    if not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{origin}: {key} must be a list of strings")
+    return tuple(v.strip() for v in value)
+
+
+def _severity(value: Any, origin: str, key: str) -> Severity:
+    try:
+        return Severity.parse(value)
+    except ValueError:
+        raise ConfigError(f"{origin}: {key} = {value!r}; allowed: error, warning, info") from None
+
+
+def _table(value: Any, origin: str, key: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{origin}: {key} must be a table")
+    return value
+
+
+def _closest(key: str) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+    return matches[0] if matches else None
+
+
+def relative_to_root(path: str, root: str) -> str:
+    """``path`` relative to the config root, with ``/`` separators, for glob matching."""
+    try:
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    except ValueError:  # different drives on Windows
+        rel = path
+    return rel.replace(os.sep, "/")

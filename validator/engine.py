@@ -1,0 +1,319 @@
+"""The single streaming pass: records -> shape -> Example -> rules -> findings.
+
+The engine knows rules only through :mod:`validator.api` and the registry; it never imports a rule
+module. Shape detection looks ahead at a bounded number of records, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from typing import Any, BinaryIO
+
+from validator.api import (
+    Context,
+    Example,
+    FileFacts,
+    Finding,
+    Record,
+    RecordKind,
+    Rule,
+    Violation,
+)
+from validator.config import Settings, relative_to_root
+from validator.errors import ConfigError, SourceError
+from validator.plugins import RuleRegistry
+from validator.profiles import load_profile
+from validator.readers import read_records
+from validator.report import FileReport
+from validator.schemas import Shape, detect_shape, get_shape, mapped_shape
+from validator.stats import LengthStats
+
+__all__ = ["FileResult", "lint_file", "lint_memory"]
+
+#: Shape detection reads ahead this many parsed object records (or LOOKAHEAD_RECORDS in all).
+LOOKAHEAD_OBJECTS = 20
+LOOKAHEAD_RECORDS = 200
+_KEYS_SHOWN = 12
+
+
+@dataclass
+class FileResult:
+    """Findings and facts of one linted source."""
+
+    findings: list[Finding]
+    report: FileReport
+
+
+def lint_file(path: str, settings: Settings, registry: RuleRegistry, format_hint: str | None = None) -> FileResult:
+    """Lint one file (``-`` for standard input). Unreadable paths raise :class:`SourceError`."""
+    if path == "-":
+        facts = FileFacts(path="<stdin>", format=format_hint or "jsonl")
+        return _lint_stream(sys.stdin.buffer, facts, settings, registry, format_hint)
+    if os.path.isdir(path):
+        raise SourceError(f"{path}: is a directory")
+    try:
+        size = os.path.getsize(path)
+        stream = open(path, "rb")  # noqa: SIM115 - closed below; read-only, never written
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file") from None
+    except PermissionError:
+        raise SourceError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot open: {exc.strerror or exc}") from None
+    with stream:
+        facts = FileFacts(path=path, format=format_hint or "", bytes=size)
+        try:
+            return _lint_stream(stream, facts, settings, registry, format_hint)
+        except OSError as exc:
+            raise SourceError(f"{path}: read failed: {exc.strerror or exc}") from None
+
+
+def _lint_stream(
+    stream: BinaryIO, facts: FileFacts, settings: Settings, registry: RuleRegistry, format_hint: str | None
+) -> FileResult:
+    records = read_records(stream, facts, format_hint)
+    return _run(records, facts, settings, registry)
+
+
+def lint_memory(source: object, settings: Settings, registry: RuleRegistry) -> FileResult:
+    """Lint in-memory data (see :mod:`validator.sources`)."""
+    from validator.sources import MEMORY_PATH, memory_records
+
+    facts = FileFacts(path=MEMORY_PATH, format="memory", bytes=None)
+    return _run(memory_records(source), facts, settings, registry)
+
+
+# -- the pass -------------------------------------------------------------------------------------
+
+
+def _run(records: Iterator[Record], facts: FileFacts, settings: Settings, registry: RuleRegistry) -> FileResult:
+    lookahead, records = _look_ahead(records)
+    shape = _file_shape(lookahead, settings, facts)
+    facts.schema = shape.name if shape else None
+    profile_name = settings.profile or (shape.default_profile if shape else "generic")
+    profile = load_profile(profile_name)
+    task = settings.task or "general"
+    ctx = Context(profile=profile, task=task, file=facts, task_inferred=False)
+
+    rules = _instantiate(registry, settings)
+    record_hooks = [r for r in rules if type(r).check_record is not Rule.check_record]
+    example_hooks = [r for r in rules if type(r).check is not Rule.check]
+    findings: list[Finding] = []
+    emit = _Collector(findings, settings, facts.path)
+    for rule in rules:
+        emit(rule.start(ctx))
+
+    input_stats, output_stats = LengthStats(), LengthStats()
+    ref = _field_ref(facts.format)
+    for record in _chain(lookahead, records):
+        if record.index > 0:
+            facts.records += 1
+        example = _classify(record, shape, ref) if record.parsed else None
+        for rule in record_hooks:
+            emit(rule.check_record(record, ctx))
+        if example is None:
+            continue
+        facts.examples += 1
+        input_stats.add(len(example.input_text))
+        output_stats.add(len(example.output_text))
+        for rule in example_hooks:
+            emit(rule.check(example, ctx))
+    for rule in rules:
+        emit(rule.finish(ctx))
+
+    report = FileReport(
+        path=facts.path,
+        format=facts.format,
+        schema=facts.schema,
+        profile=profile.name,
+        task=ctx.task,
+        task_inferred=ctx.task_inferred,
+        records=facts.records,
+        bytes=facts.bytes,
+        encoding=facts.encoding,
+        stats={"input_chars": input_stats.to_dict(), "output_chars": output_stats.to_dict()},
+        limits={
+            "max_input_chars": profile.max_input_chars,
+            "max_output_chars": profile.max_output_chars,
+            "max_file_bytes": profile.max_file_bytes,
+            "min_examples": profile.min_examples,
+            "recommended_examples": profile.recommended_for(ctx.task),
+        },
+    )
+    return FileResult(findings, report)
+
+
+def _look_ahead(records: Iterator[Record]) -> tuple[list[Record], Iterator[Record]]:
+    held: list[Record] = []
+    objects = 0
+    for record in records:
+        held.append(record)
+        if record.parsed and isinstance(record.value, dict):
+            objects += 1
+        if objects >= LOOKAHEAD_OBJECTS or len(held) >= LOOKAHEAD_RECORDS:
+            break
+    return held, records
+
+
+def _chain(first: list[Record], rest: Iterator[Record]) -> Iterator[Record]:
+    yield from first
+    first.clear()  # let the lookahead records be freed as the pass moves on
+    yield from rest
+
+
+def _file_shape(lookahead: list[Record], settings: Settings, facts: FileFacts) -> Shape | None:
+    if settings.input_field or settings.output_field:
+        input_field = settings.input_field or "text_input"
+        output_field = settings.output_field or "output"
+        facts.mapping = {"input": input_field, "output": output_field}
+        return dataclasses.replace(mapped_shape(input_field, output_field), default_profile="gemini")
+    votes: Counter[str] = Counter()
+    keys: dict[str, None] = {}
+    for record in lookahead:
+        if not record.parsed:
+            continue
+        shape = detect_shape(record.value)
+        if shape is not None:
+            votes[shape.name] += 1
+        elif isinstance(record.value, dict):
+            keys.update(dict.fromkeys(str(k) for k in record.value))
+    if votes:
+        return get_shape(votes.most_common(1)[0][0])
+    facts.unknown_keys = tuple(keys)[:_KEYS_SHOWN]
+    return None
+
+
+def _classify(record: Record, shape: Shape | None, ref: _Ref) -> Example | None:
+    """Set the record's schema and violations; return its Example when it maps to one."""
+    value = record.value
+    if not isinstance(value, dict):
+        record.violations = (
+            Violation("type", "", f"record is {_kind(value)}, expected an object", expected="object"),
+        )
+        return None
+    if shape is None:
+        return None
+    own = shape
+    if not shape.quick_ok(value):
+        other = detect_shape(value)
+        if shape.name != "mapped" and other is not None and other is not shape and not other.violations(value):
+            own = other  # a valid record of another shape: S005 reports the mix
+        else:
+            record.violations = tuple(ref.violation(v) for v in shape.violations(value))
+    record.schema = own.name
+    texts = own.texts(value)
+    if texts is None:
+        return None
+    input_text, output_text, keys = texts
+    return Example(
+        index=record.index,
+        line=record.line,
+        input_text=input_text,
+        output_text=output_text,
+        schema=own.name,
+        fields={role: ref.key(key) for role, key in keys.items()},
+        raw=value,
+    )
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
+
+
+class _Ref:
+    """How fields are named in findings: JSON pointers for JSON data, column names for CSV/TSV."""
+
+    def __init__(self, tabular: bool) -> None:
+        self.tabular = tabular
+
+    def key(self, key: str) -> str:
+        if self.tabular:
+            return key
+        return "/" + key.replace("~", "~0").replace("/", "~1")
+
+    def violation(self, v: Violation) -> Violation:
+        if not self.tabular or not v.field.startswith("/"):
+            return v
+        column = v.field[1:].replace("~1", "/").replace("~0", "~")
+        return dataclasses.replace(v, field=column)
+
+
+def _field_ref(fmt: str) -> _Ref:
+    return _Ref(fmt in ("csv", "tsv"))
+
+
+def _instantiate(registry: RuleRegistry, settings: Settings) -> list[Rule]:
+    chosen = registry.select(settings.select, settings.extend_select, settings.ignore)
+    options = _rule_options(registry, settings)
+    return [rule(options.get(rule.code)) for rule in chosen]
+
+
+def _rule_options(registry: RuleRegistry, settings: Settings) -> dict[str, Any]:
+    built: dict[str, Any] = {}
+    origin = settings.origins.get("rules", "config")
+    for key, values in settings.rules.items():
+        rule = registry.lookup(key)
+        if rule is None:
+            raise ConfigError(f"{origin}: [rules.{key}] names no rule; 'tunelint rules' lists them")
+        defaults = dict(rule.option_fields())
+        for name, value in values.items():
+            attr = name.replace("-", "_")
+            if attr not in defaults:
+                allowed = ", ".join(n.replace("_", "-") for n in defaults) or "none"
+                raise ConfigError(f"{origin}: [rules.{key}] unknown option {name!r}; options: {allowed}")
+            expected = type(defaults[attr])
+            if not _fits(value, expected):
+                raise ConfigError(
+                    f"{origin}: [rules.{key}] {name} must be {expected.__name__}, got {type(value).__name__}"
+                )
+            defaults[attr] = tuple(value) if isinstance(defaults[attr], tuple) else value
+        built[rule.code] = rule.options(**defaults)
+    return built
+
+
+def _fits(value: Any, expected: type) -> bool:
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is tuple:
+        return isinstance(value, (list, tuple))
+    return isinstance(value, expected)
+
+
+class _Collector:
+    """Applies per-file ignores and severity overrides as findings are produced."""
+
+    def __init__(self, sink: list[Finding], settings: Settings, path: str) -> None:
+        self.sink = sink
+        self.severity: Mapping[str, Any] = settings.severity
+        rel = relative_to_root(path, settings.root)
+        self.ignored: tuple[str, ...] = tuple(
+            code.upper()
+            for glob, codes in settings.per_file_ignores.items()
+            if fnmatch(rel, glob) or fnmatch(os.path.basename(path), glob)
+            for code in codes
+        )
+
+    def __call__(self, produced: Iterable[Finding]) -> None:
+        for finding in produced:
+            if self.ignored and any(finding.code.startswith(c) for c in self.ignored):
+                continue
+            override = self.severity.get(finding.code)
+            if override is not None and override is not finding.severity:
+                finding = dataclasses.replace(finding, severity=override)
+            self.sink.append(finding)

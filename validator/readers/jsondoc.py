@@ -1,0 +1,126 @@
+"""JSON documents: an array of records (streamed element by element), an object wrapping the
+records (``{"examples": [...]}``), a dict of equal-length columns (as the old Gemini SDK accepted),
+or a single record object."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import zip_longest
+from typing import Any
+
+from validator.api import ParseError, Record
+from validator.readers.decode import LineSource
+from validator.readers.jsonscan import Element, scan_elements
+from validator.readers.jsonvalue import parse_json_text
+
+__all__ = ["read_json"]
+
+# When an object wraps several arrays of records, these keys name the records.
+_PREFERRED_KEYS = ("examples", "data", "records", "rows", "train", "items")
+
+
+def read_json(source: LineSource) -> Iterator[Record]:
+    """Yield the records of a JSON document with the physical line where each one starts."""
+    lines = ((n, source.text(line, n)) for n, line in source)
+    first: tuple[int, str] | None = None
+    for n, text in lines:
+        if text.strip():
+            first = (n, text)
+            break
+    if first is None:
+        return
+    if first[1].lstrip().startswith("["):
+        yield from _records_from_array(scan_elements(_chain(first, lines)))
+        return
+    # An object (or a scalar): its interpretation depends on all of it, so it is held in memory.
+    held = [first, *lines]
+    yield from _records_from_object(held)
+
+
+def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    yield first
+    yield from rest
+
+
+def _records_from_array(elements: Iterator[Element]) -> Iterator[Record]:
+    index = 0
+    for element in elements:
+        if element.error is not None:
+            yield Record(index=0, line=element.line, error=element.error)
+            return
+        index += 1
+        yield _record(index, element)
+
+
+def _record(index: int, element: Element) -> Record:
+    value, error = parse_json_text(element.text, element.line, element.column)
+    if error is not None:
+        return Record(index=index, line=element.line, error=error)
+    return Record(index=index, line=element.line, value=value)
+
+
+def _records_from_object(held: list[tuple[int, str]]) -> Iterator[Record]:
+    by_path: dict[tuple[str, ...], list[Element]] = {}
+    for element in scan_elements(iter(held)):
+        if element.error is not None:
+            yield Record(index=0, line=element.line, error=element.error)
+            return
+        by_path.setdefault(element.path, []).append(element)
+    record_paths = [p for p, els in by_path.items() if p and els[0].text.lstrip().startswith("{")]
+    if record_paths:
+        chosen = _preferred(record_paths)
+        for index, element in enumerate(by_path[chosen], start=1):
+            yield _record(index, element)
+        return
+    column_paths = [p for p in by_path if len(p) == 1]
+    if column_paths and _is_columns(held, column_paths):
+        yield from _records_from_columns({p[0]: by_path[p] for p in column_paths})
+        return
+    text = "".join(t for _, t in held)
+    value, error = parse_json_text(text, held[0][0])
+    if error is not None:
+        yield Record(index=1, line=held[0][0], error=error)
+    else:
+        yield Record(index=1, line=_value_line(held), value=value)
+
+
+def _preferred(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
+    for key in _PREFERRED_KEYS:
+        for path in paths:
+            if path[-1] == key:
+                return path
+    return paths[0]
+
+
+def _is_columns(held: list[tuple[int, str]], column_paths: list[tuple[str, ...]]) -> bool:
+    """A dict of columns has only array members (no scalar metadata beside them)."""
+    value, error = parse_json_text("".join(t for _, t in held), held[0][0])
+    return error is None and isinstance(value, dict) and len(value) == len(column_paths)
+
+
+def _records_from_columns(columns: dict[str, list[Element]]) -> Iterator[Record]:
+    names = list(columns)
+    lengths = {name: len(cells) for name, cells in columns.items()}
+    if len(set(lengths.values())) > 1:
+        first = next(iter(columns.values()))[0]
+        sizes = ", ".join(f"{name}: {size}" for name, size in lengths.items())
+        message = f"columns have different lengths ({sizes}); missing cells are reported as missing fields"
+        yield Record(index=0, line=first.line, error=ParseError(message, first.line, first.column))
+    for index, cells in enumerate(zip_longest(*columns.values()), start=1):
+        row: dict[str, Any] = {}
+        line = 0
+        for name, cell in zip(names, cells):
+            if cell is None:
+                continue
+            line = line or cell.line
+            value, error = parse_json_text(cell.text, cell.line, cell.column)
+            if error is not None:
+                yield Record(index=index, line=cell.line, error=error)
+                break
+            row[name] = value
+        else:
+            yield Record(index=index, line=line, value=row)
+
+
+def _value_line(held: list[tuple[int, str]]) -> int:
+    return held[0][0]

@@ -1,0 +1,39 @@
+"""JSON Lines / NDJSON: one JSON value per physical line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import orjson
+
+from validator.api import Record, RecordKind
+from validator.readers.decode import LineSource
+from validator.readers.jsonvalue import parse_json_text
+
+__all__ = ["read_jsonl"]
+
+
+def read_jsonl(source: LineSource) -> Iterator[Record]:
+    """Yield one :class:`Record` per non-blank line and a ``BLANK`` record per blank line.
+
+    A file's single trailing newline ends its last line; it is not a blank line.
+    """
+    index = 0
+    for lineno, line in source:
+        if not line.strip():
+            yield Record(index=0, line=lineno, kind=RecordKind.BLANK)
+            continue
+        index += 1
+        if source.utf8 and isinstance(line, bytes):
+            try:
+                yield Record(index=index, line=lineno, value=orjson.loads(line))
+                continue
+            except orjson.JSONDecodeError:
+                pass  # fall through: decode (maybe another encoding) and get a precise error
+        value, error = parse_json_text(source.text(line, lineno), lineno)
+        if error is not None:
+            yield Record(index=index, line=lineno, error=error)
+        else:
+            yield Record(index=index, line=lineno, value=value)
+
+

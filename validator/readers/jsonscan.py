@@ -1,0 +1,185 @@
+"""A line-by-line scanner that finds the elements of the record arrays in a JSON document.
+
+It lets a JSON array of a million records be linted without loading the document: each element's
+text is cut out and parsed on its own, and its physical start line and column are known. JSON strings
+cannot contain raw newlines, so tokenising one physical line at a time is exact.
+
+Record arrays are arrays reached from the root through object keys only: the root array itself
+(path ``()``), or ``{"examples": [...]}`` (path ``("examples",)``), up to three keys deep. Anything
+nested inside an element is part of that element.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import orjson
+
+from validator.api import ParseError
+
+__all__ = ["Element", "scan_elements"]
+
+# A complete string (unrolled loop: no catastrophic backtracking), a structural character, a bare
+# scalar (number, true, false, null), or a lone quote that starts a string left open on this line.
+_TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[{}\[\],:]|[^\s{}\[\],:"]+|"')
+_MAX_KEY_DEPTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """One element of a record array (``text`` is its JSON text), or a structural error."""
+
+    path: tuple[str, ...]
+    line: int
+    column: int
+    text: str = ""
+    error: ParseError | None = None
+
+
+@dataclass(slots=True)
+class _Frame:
+    kind: str  # "[" or "{"
+    path: tuple[str, ...]  # the keys leading here from the root
+    expect: str = "value"  # "[": value|comma ; "{": key|colon|value|comma
+    key: str = ""
+
+
+def scan_elements(lines: Iterable[tuple[int, str]]) -> Iterator[Element]:
+    """Yield every element of every record array, in document order, then stop; a structural error
+    (mismatched bracket, unexpected end of file, text after the document) is yielded as an element
+    with ``error`` set and ends the scan."""
+    stack: list[_Frame] = []
+    capture_depth = -1  # len(stack) at which the element being captured ends
+    nested: list[str] = []  # brackets open inside the captured element
+    buf: list[str] = []
+    start = (0, 0)
+    cap_path: tuple[str, ...] = ()
+    discard = False  # capturing a value that is not a record (nested too deep): skip it
+    root_done = False
+    lineno = 0
+    for lineno, line in lines:
+        if capture_depth >= 0:
+            buf.append(line)
+        for match in _TOKEN.finditer(line):
+            tok = match.group()
+            col = match.start() + 1
+            if root_done:
+                yield _error("unexpected text after the end of the JSON document", lineno, col)
+                return
+            if tok == '"':
+                yield _error("unterminated string", lineno, col)
+                return
+            if capture_depth >= 0:
+                if tok in "{[":
+                    nested.append(tok)
+                elif tok in "}]":
+                    if not nested or _closer(nested.pop()) != tok:
+                        yield _error(f"unexpected {tok!r}", lineno, col)
+                        return
+                    if not nested:
+                        end = match.end()
+                        if start[0] == lineno:
+                            text = line[start[1] - 1 : end]
+                        else:
+                            buf[-1] = line[:end]
+                            text = "".join(buf)
+                        if not discard:
+                            yield Element(cap_path, start[0], start[1], text)
+                        capture_depth, discard = -1, False
+                        buf = []
+                continue
+            if not stack:
+                if tok in "{[":
+                    stack.append(_Frame(tok, (), expect="key" if tok == "{" else "value"))
+                    continue
+                if tok in "]},:":
+                    yield _error(f"unexpected {tok!r}", lineno, col)
+                    return
+                yield Element((), lineno, col, tok)  # a scalar document
+                root_done = True
+                continue
+            top = stack[-1]
+            if top.kind == "[":  # always a record array: other arrays are captured whole
+                if tok == ",":
+                    if top.expect != "comma":
+                        yield _error("unexpected ','", lineno, col)
+                        return
+                    top.expect = "value"
+                elif tok == "]":
+                    stack.pop()
+                    root_done = not stack
+                    _after_value(stack)
+                elif tok in "}:":
+                    yield _error(f"unexpected {tok!r}", lineno, col)
+                    return
+                else:
+                    if top.expect != "value":
+                        yield _error("missing ',' between array elements", lineno, col)
+                        return
+                    top.expect = "comma"
+                    if tok in "{[":
+                        capture_depth, nested, cap_path = len(stack), [tok], top.path
+                        start = (lineno, col)
+                        buf = [line]
+                    else:
+                        yield Element(top.path, lineno, col, tok)
+                continue
+            # top.kind == "{"
+            if top.expect == "key":
+                if tok == "}" and top.key == "":
+                    stack.pop()
+                    root_done = not stack
+                    _after_value(stack)
+                elif tok.startswith('"'):
+                    top.key = str(orjson.loads(tok)) if "\\" in tok else tok[1:-1]
+                    top.expect = "colon"
+                else:
+                    yield _error(f"expected a key, found {tok!r}", lineno, col)
+                    return
+            elif top.expect == "colon":
+                if tok != ":":
+                    yield _error("expected ':' after a key", lineno, col)
+                    return
+                top.expect = "value"
+            elif top.expect == "value":
+                top.expect = "comma"
+                path = top.path + (top.key,)
+                if tok in "{[" and len(path) > _MAX_KEY_DEPTH:
+                    # Too deep to hold records: skip the whole value.
+                    capture_depth, nested, discard = len(stack), [tok], True
+                    start, buf = (lineno, col), [line]
+                elif tok == "[":
+                    stack.append(_Frame("[", path))
+                elif tok == "{":
+                    stack.append(_Frame("{", path, expect="key"))
+                elif tok in "]},:":
+                    yield _error(f"unexpected {tok!r}", lineno, col)
+                    return
+            else:  # expect comma
+                if tok == ",":
+                    top.expect = "key"
+                    top.key = "\x00"  # a key must follow: "}" now would be a trailing comma
+                elif tok == "}":
+                    stack.pop()
+                    root_done = not stack
+                    _after_value(stack)
+                else:
+                    yield _error("missing ',' between members", lineno, col)
+                    return
+    if stack or capture_depth >= 0:
+        yield _error("unexpected end of file: the JSON document is not closed", lineno + 1, 1)
+
+
+def _after_value(stack: list[_Frame]) -> None:
+    if stack:
+        stack[-1].expect = "comma"
+
+
+def _closer(opener: str) -> str:
+    return "}" if opener == "{" else "]"
+
+
+def _error(message: str, line: int, column: int) -> Element:
+    return Element((), line, column, error=ParseError(f"invalid JSON: {message}", line, column))

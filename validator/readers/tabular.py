@@ -1,0 +1,72 @@
+"""CSV and TSV with a header row. Quoted fields may span lines; every record carries the physical
+line where it starts, not the line where the csv module finished it."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+
+from validator.api import ParseError, Record
+from validator.readers.decode import LineSource
+
+__all__ = ["read_tabular"]
+
+# The csv module's default cap (128 KiB per field) is far below what a long training input can be.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def read_tabular(source: LineSource, delimiter: str) -> Iterator[Record]:
+    """Yield one record per data row as a dict of header name to cell.
+
+    A row whose field count differs from the header is a syntax error (F002); its cells are still
+    kept in the record's error message context and the pass continues with the next row.
+    """
+    counter = _CountingLines(source)
+    reader = csv.reader(counter, delimiter=delimiter, strict=False)
+    header: list[str] | None = None
+    index = 0
+    consumed = 0  # physical lines consumed before the current row
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            index += 1
+            yield Record(index=index, line=consumed + 1, error=ParseError(f"invalid CSV: {exc}", consumed + 1))
+            consumed = counter.count
+            continue
+        start = consumed + 1
+        consumed = counter.count
+        if not row or (len(row) == 1 and not row[0].strip() and header is not None):
+            continue  # blank line
+        if header is None:
+            header = [name.strip() for name in row]
+            continue
+        index += 1
+        if len(row) != len(header):
+            message = (
+                f"row has {len(row)} field(s) but the header has {len(header)}; "
+                "check for an unquoted delimiter or a missing/extra column"
+            )
+            yield Record(index=index, line=start, error=ParseError(message, start, None))
+            continue
+        yield Record(index=index, line=start, value=dict(zip(header, row)))
+
+
+class _CountingLines:
+    """Feeds decoded physical lines to ``csv.reader`` and counts how many it has taken."""
+
+    def __init__(self, source: LineSource) -> None:
+        self._lines = iter(source)
+        self._source = source
+        self.count = 0
+
+    def __iter__(self) -> _CountingLines:
+        return self
+
+    def __next__(self) -> str:
+        lineno, line = next(self._lines)
+        self.count = lineno
+        return self._source.text(line, lineno)

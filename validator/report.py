@@ -1,0 +1,132 @@
+"""The result of a lint: findings, per-file facts and statistics, and the gate decision."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator.api import Finding, Severity
+from validator.errors import DatasetValidationError
+
+__all__ = ["FileReport", "Report", "RuleInfo"]
+
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What reporters need to know about a rule that produced findings."""
+
+    code: str
+    name: str
+    summary: str
+    default_severity: Severity
+    fix: str = ""
+
+
+@dataclass
+class FileReport:
+    """Facts and statistics about one linted file (``files[]`` in the JSON envelope)."""
+
+    path: str
+    format: str
+    schema: str | None
+    profile: str
+    task: str
+    task_inferred: bool
+    records: int
+    bytes: int | None
+    encoding: str
+    stats: dict[str, Any] = field(default_factory=dict)
+    template: dict[str, Any] | None = None
+    limits: dict[str, int | None] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``files[]`` entry of the JSON envelope."""
+        return {
+            "path": self.path,
+            "format": self.format,
+            "schema": self.schema,
+            "profile": self.profile,
+            "task": self.task,
+            "task_inferred": self.task_inferred,
+            "records": self.records,
+            "bytes": self.bytes,
+            "encoding": self.encoding,
+            "stats": self.stats,
+            "template": self.template,
+            "limits": self.limits,
+        }
+
+
+@dataclass
+class Report:
+    """Everything a lint found. ``ok`` is the gate: no finding at or above ``fail_on``."""
+
+    findings: list[Finding]
+    files: list[FileReport]
+    fail_on: Severity = Severity.ERROR
+    tool_version: str = ""
+    rules: Mapping[str, RuleInfo] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.findings.sort(key=_sort_key)
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is at or above ``fail_on``."""
+        threshold = self.fail_on.rank
+        return not any(f.severity.rank >= threshold for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when :attr:`ok`, else 1 (tool errors, status 2, never produce a report)."""
+        return 0 if self.ok else 1
+
+    def counts(self) -> dict[str, int]:
+        """``{"errors", "warnings", "infos"}``."""
+        by = Counter(f.severity for f in self.findings)
+        return {
+            "errors": by[Severity.ERROR],
+            "warnings": by[Severity.WARNING],
+            "infos": by[Severity.INFO],
+        }
+
+    def by_code(self) -> dict[str, list[Finding]]:
+        """Findings grouped by rule code, codes sorted."""
+        grouped: dict[str, list[Finding]] = {}
+        for finding in sorted(self.findings, key=lambda f: f.code):
+            grouped.setdefault(finding.code, []).append(finding)
+        return grouped
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`~validator.DatasetValidationError` (carrying this report) unless ``ok``."""
+        if not self.ok:
+            raise DatasetValidationError(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The versioned JSON envelope."""
+        return {
+            "version": REPORT_VERSION,
+            "tool": {"name": "tunelint", "version": self.tool_version},
+            "ok": self.ok,
+            "fail_on": self.fail_on.value,
+            "summary": {
+                "files": len(self.files),
+                "records": sum(f.records for f in self.files),
+                **self.counts(),
+            },
+            "files": [f.to_dict() for f in self.files],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The JSON envelope as text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def _sort_key(f: Finding) -> tuple[str, int, int, str, str]:
+    return (f.path, f.line or 0, f.column or 0, f.code, f.field or "")

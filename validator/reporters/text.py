@@ -1,0 +1,172 @@
+"""Human-readable reporters: ``full`` (grouped by file, with hints and a summary) and ``concise``
+(one ``path:line:col: CODE message`` per finding, as compilers and ruff print)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import click
+
+from validator.api import Finding, Severity
+from validator.report import FileReport, Report
+from validator.reporters import ReportOptions
+
+__all__ = ["render_concise", "render_full", "sanitize"]
+
+_SEVERITY_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+# ANSI escapes and other C0/C1 controls that dataset text could use to rewrite the terminal.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def sanitize(text: str) -> str:
+    """Text safe to print on a terminal: control sequences from the data are made visible."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _style(text: str, options: ReportOptions, **kw: object) -> str:
+    return click.style(text, **kw) if options.color else text  # type: ignore[arg-type]
+
+
+def _where(f: Finding) -> str:
+    if f.line is None:
+        return f.path
+    return f"{f.path}:{f.line}" + (f":{f.column}" if f.column else "")
+
+
+def render_concise(report: Report, options: ReportOptions) -> str:
+    """One line per finding, then (unless quiet) a one-line total."""
+    lines = [
+        f"{_where(f)}: {_style(f.code, options, fg=_SEVERITY_COLOR[f.severity], bold=True)} "
+        f"[{f.severity.value}] {sanitize(f.message)}"
+        for f in report.findings
+    ]
+    if options.statistics:
+        lines.extend(_statistics(report, options))
+    if not options.quiet:
+        lines.append(_totals(report, options))
+    return "\n".join(lines) + "\n"
+
+
+def render_full(report: Report, options: ReportOptions) -> str:
+    """Findings grouped by file with rule name, location, field and fix hint; then a summary."""
+    out: list[str] = []
+    by_path: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    for path, findings in by_path.items():
+        out.append(_style(path, options, bold=True, underline=True))
+        for f in findings:
+            loc = f"{f.line}:{f.column or 1}" if f.line is not None else "-"
+            sev = _style(f"{f.severity.value:<7}", options, fg=_SEVERITY_COLOR[f.severity])
+            code = _style(f.code, options, bold=True)
+            out.append(f"  {loc:>8}  {sev}  {code} {f.name}  {sanitize(f.message)}")
+            details = []
+            if f.record is not None:
+                details.append(f"record {f.record}")
+            if f.field:
+                details.append(f"field {sanitize(f.field)}")
+            for rel in f.related:
+                details.append(f"see line {rel.line}" + (f" (record {rel.record})" if rel.record else ""))
+            if details:
+                out.append(" " * 21 + _style(", ".join(details), options, dim=True))
+            hint = _hint(report, f.code)
+            if hint:
+                out.append(" " * 21 + _style(f"help: {hint}", options, fg="cyan"))
+        out.append("")
+    if options.statistics:
+        out.extend(_statistics(report, options))
+        out.append("")
+    if not options.quiet:
+        out.extend(_summary(report, options))
+    elif not report.findings:
+        return ""
+    return "\n".join(out) + "\n"
+
+
+def _hint(report: Report, code: str) -> str:
+    info = report.rules.get(code)
+    if info is None or not info.fix:
+        return ""
+    first = info.fix.split("\n\n", 1)[0]
+    return " ".join(first.split())
+
+
+def _summary(report: Report, options: ReportOptions) -> list[str]:
+    out = [_style("Summary", options, bold=True)]
+    for file in report.files:
+        out.extend(_file_summary(file))
+    out.append(_totals(report, options))
+    return out
+
+
+def _file_summary(file: FileReport) -> list[str]:
+    facts = [
+        file.format or "?",
+        f"shape {file.schema or 'unknown'}",
+        f"profile {file.profile}",
+        f"task {file.task}" + (" (inferred)" if file.task_inferred else ""),
+        f"{file.records:,} record{'s' if file.records != 1 else ''}",
+    ]
+    if file.bytes is not None:
+        facts.append(_size(file.bytes) + (f" of {_size(file.limits['max_file_bytes'])}" if file.limits.get("max_file_bytes") else ""))
+    facts.append(file.encoding)
+    lines = [f"  {sanitize(file.path)}: " + " · ".join(facts)]
+    for label, key, limit_key in (
+        ("input chars ", "input_chars", "max_input_chars"),
+        ("output chars", "output_chars", "max_output_chars"),
+    ):
+        stats = file.stats.get(key) or {}
+        if not stats.get("count"):
+            continue
+        limit = file.limits.get(limit_key)
+        over = ""
+        if limit:
+            over = f"   limit {limit:,}"
+        lines.append(
+            f"    {label}  min {stats['min']:,}  p50 {stats['p50']:,}  p95 {stats['p95']:,}  "
+            f"max {stats['max']:,}{over}"
+        )
+    recommended = file.limits.get("recommended_examples")
+    minimum = file.limits.get("min_examples")
+    if minimum or recommended:
+        parts = []
+        if minimum:
+            parts.append(f"minimum {minimum:,}")
+        if recommended:
+            parts.append(f"recommended {recommended:,}")
+        lines.append(f"    examples      {file.records:,} ({', '.join(parts)})")
+    return lines
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "?"
+    if n < 1024:
+        return f"{n:,} B"
+    if n < 1024**2:
+        return f"{n / 1024:,.1f} KiB"
+    return f"{n / 1024**2:,.1f} MiB"
+
+
+def _totals(report: Report, options: ReportOptions) -> str:
+    c = report.counts()
+    files = len(report.files)
+    text = (
+        f"{c['errors']} error{'s' if c['errors'] != 1 else ''}, "
+        f"{c['warnings']} warning{'s' if c['warnings'] != 1 else ''}, "
+        f"{c['infos']} info{'s' if c['infos'] != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    )
+    verdict = "passed" if report.ok else f"failed (fail-on {report.fail_on.value})"
+    color = "green" if report.ok else "red"
+    return f"{text}: " + _style(verdict, options, fg=color, bold=True)
+
+
+def _statistics(report: Report, options: ReportOptions) -> Iterable[str]:
+    counts: dict[str, tuple[str, Severity, int]] = {}
+    for f in report.findings:
+        name, sev, n = counts.get(f.code, (f.name, f.severity, 0))
+        counts[f.code] = (name, max(sev, f.severity, key=lambda s: s.rank), n + 1)
+    for code in sorted(counts, key=lambda c: (-counts[c][2], c)):
+        name, sev, n = counts[code]
+        yield f"{n:>7}  {code}  {name} [{sev.value}]"

@@ -1,0 +1,100 @@
+"""Orchestration shared by the library call and the CLI: resolve settings per file, run the
+engine on each source, and assemble one :class:`~validator.report.Report`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from validator.api import Severity
+from validator.config import Settings, find_config, load_config_file, settings_from_mapping
+from validator.engine import FileResult, lint_file, lint_memory
+from validator.plugins import RuleRegistry, load_rules
+from validator.report import Report, RuleInfo
+from validator.sources import expand_paths, is_path_like
+
+__all__ = ["Overrides", "base_settings", "run_lint", "settings_for"]
+
+#: CLI/library options in config-key spelling (``None`` = not given).
+Overrides = Mapping[str, Any]
+
+
+def base_settings(config: str | os.PathLike[str] | Mapping[str, Any] | None, isolated: bool) -> Settings | None:
+    """Settings from an explicit config (a path or a mapping); ``None`` means discover per file."""
+    if isinstance(config, Mapping):
+        return settings_from_mapping(config, "config argument")
+    if config is not None:
+        path = Path(config)
+        if not path.is_file():
+            from validator.errors import ConfigError
+
+            raise ConfigError(f"{path}: config file not found")
+        return load_config_file(path)
+    if isolated:
+        return Settings()
+    return None
+
+
+@lru_cache(maxsize=256)
+def _discovered(directory: str) -> Settings:
+    found = find_config(Path(directory))
+    return load_config_file(found) if found is not None else Settings()
+
+
+def settings_for(path: str, explicit: Settings | None, overrides: Overrides) -> Settings:
+    """The settings that apply to ``path``: explicit or discovered config, then the overrides."""
+    if explicit is not None:
+        settings = explicit
+    elif path in ("-", "<memory>"):
+        settings = _discovered(os.getcwd())
+    else:
+        settings = _discovered(os.path.dirname(os.path.abspath(path)))
+    return settings.merged(overrides, "command line") if any(v is not None for v in overrides.values()) else settings
+
+
+def run_lint(
+    source: object,
+    *,
+    explicit: Settings | None,
+    overrides: Overrides,
+    tool_version: str,
+    format_hint: str | None = None,
+    registry: RuleRegistry | None = None,
+) -> Report:
+    """Lint paths or in-memory data and build the report."""
+    registry = registry or load_rules()
+    results: list[FileResult] = []
+    if is_path_like(source):
+        args: Sequence[Any] = [source] if isinstance(source, (str, os.PathLike)) else list(source)  # type: ignore[call-overload]
+        cwd_settings = settings_for("-", explicit, overrides)
+        for path in expand_paths(args, cwd_settings.exclude):
+            settings = settings_for(path, explicit, overrides)
+            results.append(lint_file(path, settings, registry, format_hint))
+        fail_on = cwd_settings.fail_on if not results else settings.fail_on
+    else:
+        settings = settings_for("<memory>", explicit, overrides)
+        results.append(lint_memory(source, settings, registry))
+        fail_on = settings.fail_on
+    findings = [f for r in results for f in r.findings]
+    rules = {}
+    for finding in findings:
+        if finding.code not in rules:
+            rule = registry.lookup(finding.code)
+            if rule is not None:
+                rules[finding.code] = RuleInfo(
+                    code=rule.code,
+                    name=rule.name,
+                    summary=rule.summary,
+                    default_severity=rule.default_severity,
+                    fix=rule.doc_sections().get("Fix", ""),
+                )
+    return Report(
+        findings=findings,
+        files=[r.report for r in results],
+        fail_on=Severity.parse(fail_on),
+        tool_version=tool_version,
+        rules=rules,
+    )
