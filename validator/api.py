@@ -379,7 +379,7 @@ class Rule:
         parts = _SECTION_RE.split(text)
         sections: dict[str, str] = {}
         # split() yields [preamble, name1, body1, name2, body2, ...]
-        for name, body in zip(parts[1::2], parts[2::2]):
+        for name, body in zip(parts[1::2], parts[2::2], strict=False):
             sections[name] = body.strip()
         return sections
 

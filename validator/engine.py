@@ -21,7 +21,6 @@ from validator.api import (
     FileFacts,
     Finding,
     Record,
-    RecordKind,
     Rule,
     Violation,
 )

@@ -9,7 +9,7 @@ use (``F`` for F001…), and its value is a sequence of :class:`~validator.api.R
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib.metadata import entry_points
 
@@ -40,7 +40,7 @@ class RuleRegistry:
                     )
                 index[key] = rule
 
-    def __iter__(self) -> Iterable[type[Rule]]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[type[Rule]]:
         return iter(sorted(self.by_code.values(), key=lambda r: r.code))
 
     def all(self) -> list[type[Rule]]:

@@ -29,9 +29,9 @@ def _style(text: str, options: ReportOptions, **kw: object) -> str:
 
 
 def _where(f: Finding) -> str:
-    if f.line is None:
-        return f.path
-    return f"{f.path}:{f.line}" + (f":{f.column}" if f.column else "")
+    # Always path:line:column so editors and problem matchers can parse every line; a finding about
+    # the whole file points at its start, as ruff and compilers do.
+    return f"{sanitize(f.path)}:{f.line or 1}:{f.column or 1}"
 
 
 def render_concise(report: Report, options: ReportOptions) -> str:
@@ -109,7 +109,8 @@ def _file_summary(file: FileReport) -> list[str]:
         f"{file.records:,} record{'s' if file.records != 1 else ''}",
     ]
     if file.bytes is not None:
-        facts.append(_size(file.bytes) + (f" of {_size(file.limits['max_file_bytes'])}" if file.limits.get("max_file_bytes") else ""))
+        limit = file.limits.get("max_file_bytes")
+        facts.append(_size(file.bytes) + (f" of {_size(limit)}" if limit else ""))
     facts.append(file.encoding)
     lines = [f"  {sanitize(file.path)}: " + " · ".join(facts)]
     for label, key, limit_key in (

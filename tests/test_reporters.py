@@ -1,0 +1,89 @@
+"""Reporters: full, concise and json render the report faithfully and safely."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import validator
+from validator.reporters import ReportOptions, get_reporter, reporter_names
+from validator.reporters.text import sanitize
+
+ANSI = re.compile(r"\x1b\[")
+
+
+def _bad_file(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.jsonl"
+    lines = [json.dumps({"text_input": f"q{i}", "output": f"a{i}"}) for i in range(21)]
+    lines[4] = json.dumps({"text_input": "x" * 40_001, "output": "ok"})
+    lines[9] = '{"text_input": "q", "output": }'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_builtin_reporters_are_registered() -> None:
+    assert {"full", "concise", "json"} <= set(reporter_names())
+
+
+def test_concise_has_one_parseable_line_per_finding(tmp_path: Path) -> None:
+    report = validator.lint(_bad_file(tmp_path), isolated=True)
+    text = get_reporter("concise")(report, ReportOptions(quiet=True))
+    lines = text.splitlines()
+    assert len(lines) == len(report.findings)
+    parsed = [re.match(r"^(.+?):(\d+):(\d+): ([A-Z]+\d{3}) ", line) for line in lines]
+    assert all(parsed)
+    # File-level findings (no line) point at 1:1, as compilers and ruff do.
+    assert [(m.group(4), int(m.group(2)), int(m.group(3))) for m in parsed if m] == [
+        (f.code, f.line or 1, f.column or 1) for f in report.findings
+    ]
+
+
+def test_full_groups_by_file_and_shows_summary_and_hints(tmp_path: Path) -> None:
+    path = _bad_file(tmp_path)
+    report = validator.lint(path, isolated=True)
+    text = get_reporter("full")(report, ReportOptions())
+    assert text.splitlines()[0] == str(path)
+    for f in report.findings:
+        assert f.code in text and f.name in text
+    assert "help:" in text  # fix hints from the rules' Fix sections
+    assert "Summary" in text and "limit 40,000" in text and "p95" in text
+    assert not ANSI.search(text)
+
+
+def test_full_quiet_prints_nothing_when_clean(tmp_path: Path) -> None:
+    report = validator.lint([{"text_input": "a", "output": "b"}], select=["S"])
+    assert get_reporter("full")(report, ReportOptions(quiet=True)) == ""
+    assert "passed" in get_reporter("full")(report, ReportOptions())
+
+
+def test_color_only_when_asked(tmp_path: Path) -> None:
+    report = validator.lint(_bad_file(tmp_path), isolated=True)
+    assert ANSI.search(get_reporter("full")(report, ReportOptions(color=True)))
+    assert ANSI.search(get_reporter("concise")(report, ReportOptions(color=True)))
+    assert not ANSI.search(get_reporter("concise")(report, ReportOptions(color=False)))
+
+
+def test_statistics_counts_per_rule(tmp_path: Path) -> None:
+    report = validator.lint(_bad_file(tmp_path), isolated=True)
+    text = get_reporter("concise")(report, ReportOptions(statistics=True, quiet=True))
+    stats = {m.group(2): int(m.group(1)) for m in re.finditer(r"^\s+(\d+)\s+([A-Z]\d{3})\s", text, re.M)}
+    assert stats == {code: len(items) for code, items in report.by_code().items()}
+
+
+def test_json_reporter_is_the_envelope(tmp_path: Path) -> None:
+    report = validator.lint(_bad_file(tmp_path), isolated=True)
+    data = json.loads(get_reporter("json")(report, ReportOptions()))
+    assert data == json.loads(json.dumps(report.to_dict()))
+    assert data["version"] == 1 and data["tool"]["name"] == "tunelint"
+    assert data["summary"]["errors"] == sum(f["severity"] == "error" for f in data["findings"])
+
+
+def test_terminal_escapes_from_data_are_neutralised(tmp_path: Path) -> None:
+    evil = "\x1b[2J\x1b[31mpwned\x07"
+    assert "\x1b" not in sanitize(evil) and "\x07" not in sanitize(evil)
+    path = tmp_path / "evil.jsonl"
+    path.write_text(json.dumps({"text_input": "q", "output": "o", evil: 1}) + "\n", encoding="utf-8")
+    report = validator.lint(path, isolated=True)
+    for name in ("full", "concise"):
+        assert "\x1b" not in get_reporter(name)(report, ReportOptions())
