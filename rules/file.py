@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from validator.api import Context, Finding, Record, RecordKind, Rule, Severity
-
 from rules._text import thousands
+from validator.api import Context, Finding, Record, RecordKind, Rule, Severity
 
 __all__ = ["RULES"]
 

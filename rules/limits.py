@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from validator.api import Context, Example, Finding, Rule, Severity
-
 from rules._text import plural, thousands
+from validator.api import Context, Example, Finding, Rule, Severity
 
 __all__ = ["RULES"]
 

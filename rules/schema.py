@@ -159,6 +159,10 @@ class MixedSchemas(Rule):
     def __init__(self, options: object = None) -> None:
         super().__init__(options)
         self._first: Location | None = None
+        # Records of another shape met before the first record of the main shape: reported once that
+        # record is known, so ``related`` can point at it. The main shape won the vote over the
+        # engine's bounded lookahead, so its first record lies within it and this list stays small.
+        self._pending: list[Record] = []
 
     def check_record(self, record: Record, ctx: Context) -> Iterator[Finding]:
         main = ctx.file.schema
@@ -167,11 +171,26 @@ class MixedSchemas(Rule):
         if record.schema == main:
             if self._first is None:
                 self._first = Location(ctx.path, record.line, record.index)
+                for held in self._pending:
+                    yield self._mixed(held, ctx)
+                self._pending.clear()
             return
-        yield self.finding(
+        if self._first is None:
+            # Keep only where the record is and its shape, not its (possibly large) value.
+            self._pending.append(Record(index=record.index, line=record.line, schema=record.schema))
+            return
+        yield self._mixed(record, ctx)
+
+    def finish(self, ctx: Context) -> Iterator[Finding]:
+        for held in self._pending:
+            yield self._mixed(held, ctx)
+        self._pending.clear()
+
+    def _mixed(self, record: Record, ctx: Context) -> Finding:
+        return self.finding(
             ctx,
-            f"record has the {record.schema} shape but the file's shape is {main}; convert it or "
-            "move it to its own file",
+            f"record has the {record.schema} shape but the file's shape is {ctx.file.schema}; convert it "
+            "or move it to its own file",
             at=record,
             related=(self._first,) if self._first else (),
         )
@@ -207,11 +226,16 @@ class PlaceholderValue(Rule):
 
     def __init__(self, options: PlaceholderOptions | None = None) -> None:
         super().__init__(options)
-        self._values = frozenset(self.opts.values)
+        self._values = frozenset(v.strip() for v in self.opts.values)
+        self._longest = max((len(v) for v in self._values), default=0)
 
     def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
         for role, text in (("input", example.input_text), ("output", example.output_text)):
-            if len(text) <= 12 and text.strip() in self._values:
+            # Cheap on long texts: only one no longer than the longest value, or padded with
+            # whitespace, can be a placeholder once trimmed.
+            if len(text) > self._longest and not (text[:1].isspace() or text[-1:].isspace()):
+                continue
+            if text.strip() in self._values:
                 yield self.finding(
                     ctx,
                     f"{role} is the placeholder {text.strip()!r}, the mark of a missing value converted "

@@ -6,6 +6,7 @@ missing or unreadable path, plugin failure, internal error). ``--exit-zero`` nev
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -22,7 +23,7 @@ from validator.errors import TunelintError
 from validator.plugins import load_rules
 from validator.profiles import available_profiles, load_profile
 from validator.readers import FORMATS
-from validator.reporters import ReportOptions, get_reporter, reporter_names
+from validator.reporters import ReportOptions, get_reporter
 from validator.runner import base_settings, run_lint
 
 __all__ = ["main"]
@@ -168,10 +169,8 @@ def write_atomic(path: str, text: str) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -225,7 +224,8 @@ def rule_command(code_or_name: str, output_format: str) -> None:
     options = list(rule.option_fields())
     click.echo("\nOptions:" + ("" if options else " none"))
     for name, default in options:
-        click.echo(f"  {name.replace('_', '-')} = {json.dumps(list(default) if isinstance(default, tuple) else default)}")
+        shown = json.dumps(list(default) if isinstance(default, tuple) else default)
+        click.echo(f"  {name.replace('_', '-')} = {shown}")
     if options:
         click.echo(f"  (set in config under [rules.{rule.code}])")
 
@@ -236,7 +236,7 @@ def rule_command(code_or_name: str, output_format: str) -> None:
 def profiles_command(output_format: str) -> None:
     """List provider profiles and their limits."""
     profiles = [load_profile(name) for name in available_profiles()]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": p.name,
             "description": p.description,

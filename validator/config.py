@@ -17,6 +17,7 @@ from typing import Any
 
 from validator.api import TASKS, Severity
 from validator.errors import ConfigError
+from validator.profiles import available_profiles
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -133,6 +134,10 @@ def settings_from_mapping(data: Mapping[str, Any], origin: str, root: str = ".")
     for key in _STR_KEYS:
         if key in data:
             values[_ATTRS[key]] = _string(data[key], origin, key)
+    if "profile" in values and values["profile"] not in available_profiles():
+        raise ConfigError(
+            f"{origin}: profile {values['profile']!r} is not one of: {', '.join(available_profiles())}"
+        )
     if "task" in values and values["task"] not in TASKS:
         raise ConfigError(f"{origin}: task {values['task']!r} is not one of: {', '.join(TASKS)}")
     for key in _LIST_KEYS:

@@ -115,14 +115,16 @@ def _run(records: Iterator[Record], facts: FileFacts, settings: Settings, regist
             facts.records += 1
         example = _classify(record, shape, ref) if record.parsed else None
         for rule in record_hooks:
-            emit(rule.check_record(record, ctx))
+            for finding in rule.check_record(record, ctx):
+                emit.one(finding)
         if example is None:
             continue
         facts.examples += 1
         input_stats.add(len(example.input_text))
         output_stats.add(len(example.output_text))
         for rule in example_hooks:
-            emit(rule.check(example, ctx))
+            for finding in rule.check(example, ctx):
+                emit.one(finding)
     for rule in rules:
         emit(rule.finish(ctx))
 
@@ -216,7 +218,7 @@ def _classify(record: Record, shape: Shape | None, ref: _Ref) -> Example | None:
         input_text=input_text,
         output_text=output_text,
         schema=own.name,
-        fields={role: ref.key(key) for role, key in keys.items()},
+        fields=ref.fields(keys),
         raw=value,
     )
 
@@ -238,11 +240,21 @@ class _Ref:
 
     def __init__(self, tabular: bool) -> None:
         self.tabular = tabular
+        self._fields: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
     def key(self, key: str) -> str:
         if self.tabular:
             return key
         return "/" + key.replace("~", "~0").replace("/", "~1")
+
+    def fields(self, keys: dict[str, str]) -> dict[str, str]:
+        """``{"input": "/text_input", ...}`` for a shape's keys; memoised, as records of one file
+        almost always share them (the returned dict is shared: never mutate it)."""
+        signature = tuple(keys.items())
+        found = self._fields.get(signature)
+        if found is None:
+            found = self._fields[signature] = {role: self.key(key) for role, key in keys.items()}
+        return found
 
     def violation(self, v: Violation) -> Violation:
         if not self.tabular or not v.field.startswith("/"):
@@ -310,9 +322,12 @@ class _Collector:
 
     def __call__(self, produced: Iterable[Finding]) -> None:
         for finding in produced:
-            if self.ignored and any(finding.code.startswith(c) for c in self.ignored):
-                continue
-            override = self.severity.get(finding.code)
-            if override is not None and override is not finding.severity:
-                finding = dataclasses.replace(finding, severity=override)
-            self.sink.append(finding)
+            self.one(finding)
+
+    def one(self, finding: Finding) -> None:
+        if self.ignored and finding.code.startswith(self.ignored):
+            return
+        override = self.severity.get(finding.code)
+        if override is not None and override is not finding.severity:
+            finding = dataclasses.replace(finding, severity=override)
+        self.sink.append(finding)

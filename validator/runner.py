@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from validator.api import Severity
-from validator.config import Settings, find_config, load_config_file, settings_from_mapping
+from validator.config import (
+    Settings,
+    find_config,
+    load_config_file,
+    relative_to_root,
+    settings_from_mapping,
+)
 from validator.engine import FileResult, lint_file, lint_memory
+from validator.errors import ConfigError, UsageError
 from validator.plugins import RuleRegistry, load_rules
 from validator.report import Report, RuleInfo
 from validator.sources import expand_paths, is_path_like
@@ -29,8 +37,6 @@ def base_settings(config: str | os.PathLike[str] | Mapping[str, Any] | None, iso
     if config is not None:
         path = Path(config)
         if not path.is_file():
-            from validator.errors import ConfigError
-
             raise ConfigError(f"{path}: config file not found")
         return load_config_file(path)
     if isolated:
@@ -66,16 +72,26 @@ def run_lint(
 ) -> Report:
     """Lint paths or in-memory data and build the report."""
     registry = registry or load_rules()
+    # Discovered config is cached for one run only: a config edited between two calls in the same
+    # process (a notebook, a long-running service) must be read again.
+    _discovered.cache_clear()
     results: list[FileResult] = []
+    thresholds: list[Severity] = []
     if is_path_like(source):
         args: Sequence[Any] = [source] if isinstance(source, (str, os.PathLike)) else list(source)  # type: ignore[call-overload]
         cwd_settings = settings_for("-", explicit, overrides)
+        _check_selectors(cwd_settings, registry)
         for path in expand_paths(args, cwd_settings.exclude):
             settings = settings_for(path, explicit, overrides)
+            if path != "-" and _excluded(path, settings):
+                continue  # the nearest config's exclude applies, not only the one at the cwd
+            _check_selectors(settings, registry)
             results.append(lint_file(path, settings, registry, format_hint))
-        fail_on = cwd_settings.fail_on if not results else settings.fail_on
+            thresholds.append(settings.fail_on)
+        fail_on = _report_threshold(results, thresholds) if results else cwd_settings.fail_on
     else:
         settings = settings_for("<memory>", explicit, overrides)
+        _check_selectors(settings, registry)
         results.append(lint_memory(source, settings, registry))
         fail_on = settings.fail_on
     findings = [f for r in results for f in r.findings]
@@ -98,3 +114,42 @@ def run_lint(
         tool_version=tool_version,
         rules=rules,
     )
+
+
+def _check_selectors(settings: Settings, registry: RuleRegistry) -> None:
+    """Fail on a selector that names no rule before any data is read, so a typo never passes
+    silently (for example when there is nothing to lint yet). A selector from a config file is a
+    :class:`ConfigError` naming the file and the key."""
+    keys = (("select", settings.select or ()), ("extend-select", settings.extend_select), ("ignore", settings.ignore))
+    for key, selectors in keys:
+        for selector in selectors:
+            try:
+                registry.matching(selector)
+            except UsageError as exc:
+                origin = settings.origins.get(key)
+                if origin is None or origin == "command line":
+                    raise
+                raise ConfigError(f"{origin}: {key}: {exc}") from None
+
+
+def _excluded(path: str, settings: Settings) -> bool:
+    """True when ``path`` matches an ``exclude`` glob of its own settings (relative to the config's
+    directory, or by file name)."""
+    if not settings.exclude:
+        return False
+    rel = relative_to_root(path, settings.root)
+    name = os.path.basename(path)
+    return any(fnmatch(rel, pattern) or fnmatch(name, pattern) for pattern in settings.exclude)
+
+
+def _report_threshold(results: Sequence[FileResult], thresholds: Sequence[Severity]) -> Severity:
+    """One ``fail-on`` for the report that gives the same verdict as gating every file with the
+    ``fail-on`` of its own (nearest) config: the threshold of a failing file when one fails (its
+    findings then fail the report), else the least strict threshold (which no finding reaches,
+    since every finding is below its own file's threshold)."""
+    failing = [
+        threshold
+        for result, threshold in zip(results, thresholds, strict=True)
+        if any(f.severity.rank >= threshold.rank for f in result.findings)
+    ]
+    return max(failing or thresholds, key=lambda s: s.rank)

@@ -128,7 +128,7 @@ def _dataframe_rows(frame: Any) -> Iterator[dict[str, Any]]:
     columns = [str(c) for c in frame.columns]
     for values in frame.itertuples(index=False, name=None):
         # A missing cell is empty text (S003), not the string "nan" that str() would produce.
-        yield {c: ("" if _missing(v) else v) for c, v in zip(columns, values)}
+        yield {c: ("" if _missing(v) else v) for c, v in zip(columns, values, strict=True)}
 
 
 def _missing(value: Any) -> bool:

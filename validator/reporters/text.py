@@ -45,7 +45,7 @@ def render_concise(report: Report, options: ReportOptions) -> str:
         lines.extend(_statistics(report, options))
     if not options.quiet:
         lines.append(_totals(report, options))
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 def render_full(report: Report, options: ReportOptions) -> str:

@@ -147,21 +147,24 @@ def _json_type(value: Any) -> str:
 def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterable[Violation]:
     where = pointer(*error.absolute_path)
     instance = error.instance
+    # The stubs type these as ``... | Unset``; on an error raised by a validator they are always set.
+    value: Any = error.validator_value
+    subschema: Any = error.schema
     if error.validator == "required":
-        for key in error.validator_value:
+        for key in value:
             if isinstance(instance, dict) and key not in instance:
                 yield Violation("missing", where + pointer(key), f"required field '{key}' is missing")
     elif error.validator == "anyOf" and all(
-        set(sub) == {"required"} for sub in error.validator_value
+        set(sub) == {"required"} for sub in value
     ):
-        options = [k for sub in error.validator_value for k in sub["required"]]
+        options = [k for sub in value for k in sub["required"]]
         yield Violation(
             "missing",
             where + pointer(options[0]),
             "required field " + " or ".join(f"'{k}'" for k in options) + " is missing",
         )
     elif error.validator == "type":
-        expected = error.validator_value
+        expected = value
         yield Violation(
             "type",
             where,
@@ -170,7 +173,7 @@ def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterabl
             expected=str(expected),
         )
     elif error.validator == "additionalProperties" and isinstance(instance, dict):
-        allowed = set(error.schema.get("properties", {}))
+        allowed = set(subschema.get("properties", {}))
         for key in instance:
             if key not in allowed:
                 yield Violation(
