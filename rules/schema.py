@@ -19,6 +19,22 @@ def _violations(
             yield rule.finding(ctx, f"{violation.message}; {advice}", at=record, field=violation.field or None)
 
 
+class _OncePerColumn:
+    """In CSV/TSV a missing or extra column is a header problem shared by every row: report it on
+    the first row only, not once per row."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def first(self, ctx: Context, column: str) -> bool:
+        if ctx.file.format not in ("csv", "tsv"):
+            return True
+        if column in self._seen:
+            return False
+        self._seen.add(column)
+        return True
+
+
 class MissingField(Rule):
     """What: A field the detected shape requires is absent from a record.
 
@@ -35,8 +51,14 @@ class MissingField(Rule):
     summary = "A required field is missing"
     default_severity = Severity.ERROR
 
+    def __init__(self, options: object = None) -> None:
+        super().__init__(options)
+        self._columns = _OncePerColumn()
+
     def check_record(self, record: Record, ctx: Context) -> Iterator[Finding]:
-        yield from _violations(self, record, ctx, ("missing",), "add it or drop the record")
+        for finding in _violations(self, record, ctx, ("missing",), "add it or drop the record"):
+            if self._columns.first(ctx, finding.field or ""):
+                yield finding
 
 
 class WrongType(Rule):
@@ -114,18 +136,13 @@ class UnexpectedField(Rule):
 
     def __init__(self, options: object = None) -> None:
         super().__init__(options)
-        self._columns_reported: set[str] = set()
+        self._columns = _OncePerColumn()
 
     def check_record(self, record: Record, ctx: Context) -> Iterator[Finding]:
         tabular = ctx.file.format in ("csv", "tsv")
         for violation in record.violations:
-            if violation.kind != "unexpected":
+            if violation.kind != "unexpected" or not self._columns.first(ctx, violation.field):
                 continue
-            if tabular:
-                # A CSV column is the same in every row: report it once, not once per row.
-                if violation.field in self._columns_reported:
-                    continue
-                self._columns_reported.add(violation.field)
             key = violation.field.rsplit("/", 1)[-1]
             allowed = [a.strip() for a in violation.expected.split(",") if a.strip()]
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)

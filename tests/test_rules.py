@@ -234,6 +234,12 @@ def test_s004_extra_csv_column_is_reported_once(tmp_path: Path) -> None:
     assert {f.severity.value for f in s004} == {"warning"}
 
 
+def test_s001_missing_csv_column_is_reported_once(tmp_path: Path) -> None:
+    rows = [(r["text_input"],) for r in records(25)]
+    findings = lint(write_csv(tmp_path / "d.csv", ["text_input"], rows))
+    assert of(findings, "S001") == [(2, "error", "output")]
+
+
 def test_s004_jsonl_extra_key_is_reported_per_record(tmp_path: Path) -> None:
     rows: list[Any] = records(20)
     rows[2] = {**rec(2), "source": "web"}
