@@ -67,7 +67,9 @@ class LineSource:
         for bom, name in _WIDE_BOMS:
             if self._head.startswith(bom):
                 return name
-        if b"\x00" in self._head:
+        # Text in UTF-16/32 without a BOM has NUL bytes all through it (one per ASCII character); a
+        # stray NUL in UTF-8 text is not enough for chardet's guess to be believed.
+        if self._head.count(0) * 8 >= len(self._head) > 0:
             guess = (chardet.detect(self._head).get("encoding") or "").lower()
             if guess.startswith(("utf-16", "utf-32")):
                 return guess
@@ -98,8 +100,8 @@ class LineSource:
 
     def _text_lines(self) -> Iterator[tuple[int, bytes | str]]:
         assert self._text_encoding is not None
-        raw = io.BufferedReader(_Chain(self._head, self._stream))  # type: ignore[arg-type]
-        text = io.TextIOWrapper(raw, encoding=self._text_encoding, errors="replace", newline="")
+        raw = io.BufferedReader(_Chain(self._head, self._stream))
+        text = io.TextIOWrapper(raw, encoding=self._text_encoding, errors="replace", newline="\n")
         for lineno, line in enumerate(text, start=1):
             if lineno == 1:
                 line = line.lstrip("\ufeff")
@@ -118,12 +120,24 @@ class LineSource:
         return line.decode(self._fallback, errors="replace")
 
     def _switch_encoding(self, line: bytes, lineno: int) -> None:
-        detected = chardet.detect(self._head + line).get("encoding") or ""
+        guess = chardet.detect(self._head + line)
+        detected = guess.get("encoding") or ""
+        if (guess.get("confidence") or 0.0) < chardet.MINIMUM_THRESHOLD and not _is_cp1252(detected):
+            # A guess from too little evidence (a lone "£" reads as IBM866): cp1252, the commonest
+            # legacy encoding of such files, is the better bet.
+            detected = ""
         chosen = _usable_encoding(detected, line)
         self.utf8 = False
         self._fallback = chosen
         self._facts.encoding = chosen
         self._facts.encoding_issue = (lineno, detected or chosen)
+
+
+def _is_cp1252(name: str) -> bool:
+    try:
+        return codecs.lookup(name).name == "cp1252"
+    except LookupError:
+        return False
 
 
 def _usable_encoding(detected: str, sample: bytes) -> str:

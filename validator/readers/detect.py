@@ -31,7 +31,7 @@ def detect_format(path: str, head: bytes) -> str:
     common mislabel); other known extensions are trusted; unknown ones are sniffed."""
     by_ext = format_from_extension(path)
     if by_ext not in (None, "json"):
-        return by_ext  # type: ignore[return-value]
+        return by_ext
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if text.startswith("["):
         return "json"
@@ -47,13 +47,16 @@ def detect_format(path: str, head: bytes) -> str:
 
 
 def _looks_like_jsonl(text: str) -> bool:
-    """Two or more lines that each hold a complete JSON object."""
+    """A first line that holds a complete JSON object, with more text after it: a JSON document
+    cannot go on after a complete object, so the lines are records. (The second line is not parsed:
+    it may not fit in the head.) Lines end at ``\\n`` only; JSON strings may hold U+2028 and the other
+    characters ``str.splitlines`` also breaks on."""
     import orjson
 
-    lines = [line for line in text.splitlines()[:3] if line.strip()]
+    lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) < 2:
         return False
     try:
-        return all(isinstance(orjson.loads(line), dict) for line in lines[:2])
+        return isinstance(orjson.loads(lines[0]), dict)
     except orjson.JSONDecodeError:
         return False

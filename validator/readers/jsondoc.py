@@ -10,6 +10,7 @@ from typing import Any
 
 from validator.api import ParseError, Record
 from validator.readers.decode import LineSource
+from validator.readers.jsonscan import MAX_KEY_DEPTH as _MAX_KEY_DEPTH
 from validator.readers.jsonscan import Element, scan_elements
 from validator.readers.jsonvalue import parse_json_text
 
@@ -17,6 +18,10 @@ __all__ = ["read_json"]
 
 # When an object wraps several arrays of records, these keys name the records.
 _PREFERRED_KEYS = ("examples", "data", "records", "rows", "train", "items")
+# Keys whose arrays are the parts of one record (turns, preferred outputs), not a list of records.
+_RECORD_PART_KEYS = frozenset(
+    {"contents", "messages", "conversations", "preferred_output", "non_preferred_output", "chosen", "rejected"}
+)
 
 
 def read_json(source: LineSource) -> Iterator[Record]:
@@ -43,12 +48,10 @@ def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[
 
 
 def _records_from_array(elements: Iterator[Element]) -> Iterator[Record]:
-    index = 0
-    for element in elements:
+    for index, element in enumerate(elements, start=1):
         if element.error is not None:
             yield Record(index=0, line=element.line, error=element.error)
             return
-        index += 1
         yield _record(index, element)
 
 
@@ -66,22 +69,28 @@ def _records_from_object(held: list[tuple[int, str]]) -> Iterator[Record]:
             yield Record(index=0, line=element.line, error=element.error)
             return
         by_path.setdefault(element.path, []).append(element)
+    wrapper = any(p and p[-1] in _PREFERRED_KEYS for p in by_path)
+    # A single conversation (or preference pair): its turns are not records.
+    conversation = not wrapper and any(key in _RECORD_PART_KEYS for p in by_path for key in p)
     record_paths = [p for p, els in by_path.items() if p and els[0].text.lstrip().startswith("{")]
-    if record_paths:
+    if record_paths and not conversation:
         chosen = _preferred(record_paths)
         for index, element in enumerate(by_path[chosen], start=1):
             yield _record(index, element)
-        return
-    column_paths = [p for p in by_path if len(p) == 1]
-    if column_paths and _is_columns(held, column_paths):
-        yield from _records_from_columns({p[0]: by_path[p] for p in column_paths})
         return
     text = "".join(t for _, t in held)
     value, error = parse_json_text(text, held[0][0])
     if error is not None:
         yield Record(index=1, line=held[0][0], error=error)
-    else:
-        yield Record(index=1, line=_value_line(held), value=value)
+        return
+    if isinstance(value, dict) and value and not conversation:
+        if all(isinstance(v, list) for v in value.values()):
+            # A dict of columns (only array members, no scalar metadata beside them).
+            yield from _records_from_columns({name: by_path.get((name,), []) for name in value})
+            return
+        if _empty_wrapper(value):
+            return
+    yield Record(index=1, line=_value_line(held), value=value)
 
 
 def _preferred(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
@@ -92,24 +101,30 @@ def _preferred(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
     return paths[0]
 
 
-def _is_columns(held: list[tuple[int, str]], column_paths: list[tuple[str, ...]]) -> bool:
-    """A dict of columns has only array members (no scalar metadata beside them)."""
-    value, error = parse_json_text("".join(t for _, t in held), held[0][0])
-    return error is None and isinstance(value, dict) and len(value) == len(column_paths)
+def _empty_wrapper(value: dict[str, Any], depth: int = 1) -> bool:
+    """An object wrapping an empty list of records (``{"name": ..., "examples": []}``), up to as deep
+    as the scanner looks for record arrays."""
+    for key in _PREFERRED_KEYS:
+        inner = value.get(key)
+        if inner == []:
+            return True
+        if isinstance(inner, dict) and depth < _MAX_KEY_DEPTH and _empty_wrapper(inner, depth + 1):
+            return True
+    return False
 
 
 def _records_from_columns(columns: dict[str, list[Element]]) -> Iterator[Record]:
     names = list(columns)
     lengths = {name: len(cells) for name, cells in columns.items()}
     if len(set(lengths.values())) > 1:
-        first = next(iter(columns.values()))[0]
+        first = next(cells[0] for cells in columns.values() if cells)
         sizes = ", ".join(f"{name}: {size}" for name, size in lengths.items())
         message = f"columns have different lengths ({sizes}); missing cells are reported as missing fields"
         yield Record(index=0, line=first.line, error=ParseError(message, first.line, first.column))
     for index, cells in enumerate(zip_longest(*columns.values()), start=1):
         row: dict[str, Any] = {}
         line = 0
-        for name, cell in zip(names, cells):
+        for name, cell in zip(names, cells, strict=True):
             if cell is None:
                 continue
             line = line or cell.line

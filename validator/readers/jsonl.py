@@ -8,7 +8,7 @@ import orjson
 
 from validator.api import Record, RecordKind
 from validator.readers.decode import LineSource
-from validator.readers.jsonvalue import parse_json_text
+from validator.readers.jsonvalue import may_hold_big_int, parse_json_text
 
 __all__ = ["read_jsonl"]
 
@@ -24,13 +24,14 @@ def read_jsonl(source: LineSource) -> Iterator[Record]:
             yield Record(index=0, line=lineno, kind=RecordKind.BLANK)
             continue
         index += 1
-        if source.utf8 and isinstance(line, bytes):
+        if source.utf8 and isinstance(line, bytes) and not may_hold_big_int(line):
             try:
                 yield Record(index=index, line=lineno, value=orjson.loads(line))
                 continue
             except orjson.JSONDecodeError:
                 pass  # fall through: decode (maybe another encoding) and get a precise error
-        value, error = parse_json_text(source.text(line, lineno), lineno)
+        # Without its terminator, so an error at the end of the line stays on this line.
+        value, error = parse_json_text(source.text(line, lineno).rstrip("\r\n"), lineno)
         if error is not None:
             yield Record(index=index, line=lineno, error=error)
         else:

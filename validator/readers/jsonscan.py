@@ -5,8 +5,9 @@ text is cut out and parsed on its own, and its physical start line and column ar
 cannot contain raw newlines, so tokenising one physical line at a time is exact.
 
 Record arrays are arrays reached from the root through object keys only: the root array itself
-(path ``()``), or ``{"examples": [...]}`` (path ``("examples",)``), up to three keys deep. Anything
-nested inside an element is part of that element.
+(path ``()``), or ``{"examples": [...]}`` (path ``("examples",)``), up to four keys deep (the Gemini
+REST body nests them at ``tuningTask.trainingData.examples.examples``). Anything nested inside an
+element is part of that element.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ import orjson
 
 from validator.api import ParseError
 
-__all__ = ["Element", "scan_elements"]
+__all__ = ["MAX_KEY_DEPTH", "Element", "scan_elements"]
 
 # A complete string (unrolled loop: no catastrophic backtracking), a structural character, a bare
 # scalar (number, true, false, null), or a lone quote that starts a string left open on this line.
 _TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|[{}\[\],:]|[^\s{}\[\],:"]+|"')
-_MAX_KEY_DEPTH = 3
+MAX_KEY_DEPTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +146,8 @@ def scan_elements(lines: Iterable[tuple[int, str]]) -> Iterator[Element]:
                 top.expect = "value"
             elif top.expect == "value":
                 top.expect = "comma"
-                path = top.path + (top.key,)
-                if tok in "{[" and len(path) > _MAX_KEY_DEPTH:
+                path = (*top.path, top.key)
+                if tok in "{[" and len(path) > MAX_KEY_DEPTH:
                     # Too deep to hold records: skip the whole value.
                     capture_depth, nested, discard = len(stack), [tok], True
                     start, buf = (lineno, col), [line]

@@ -39,8 +39,8 @@ def read_tabular(source: LineSource, delimiter: str) -> Iterator[Record]:
             continue
         start = consumed + 1
         consumed = counter.count
-        if not row or (len(row) == 1 and not row[0].strip() and header is not None):
-            continue  # blank line
+        if not row or (len(row) == 1 and consumed == start and not counter.last.strip()):
+            continue  # a blank line (a quoted empty cell, '""', is not one)
         if header is None:
             header = [name.strip() for name in row]
             continue
@@ -52,7 +52,7 @@ def read_tabular(source: LineSource, delimiter: str) -> Iterator[Record]:
             )
             yield Record(index=index, line=start, error=ParseError(message, start, None))
             continue
-        yield Record(index=index, line=start, value=dict(zip(header, row)))
+        yield Record(index=index, line=start, value=dict(zip(header, row, strict=True)))
 
 
 class _CountingLines:
@@ -62,6 +62,8 @@ class _CountingLines:
         self._lines = iter(source)
         self._source = source
         self.count = 0
+        #: The last line taken, decoded.
+        self.last = ""
 
     def __iter__(self) -> _CountingLines:
         return self
@@ -69,4 +71,5 @@ class _CountingLines:
     def __next__(self) -> str:
         lineno, line = next(self._lines)
         self.count = lineno
-        return self._source.text(line, lineno)
+        self.last = self._source.text(line, lineno)
+        return self.last
