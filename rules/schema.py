@@ -12,11 +12,13 @@ __all__ = ["RULES"]
 
 
 def _violations(
-    rule: Rule, record: Record, ctx: Context, kinds: tuple[str, ...], advice: str
+    rule: Rule, record: Record, ctx: Context, kinds: tuple[str, ...], advice: str, record_advice: str = ""
 ) -> Iterator[Finding]:
     for violation in record.violations:
         if violation.kind in kinds:
-            yield rule.finding(ctx, f"{violation.message}; {advice}", at=record, field=violation.field or None)
+            # A violation with no field is about the record as a whole (e.g. an array, not an object).
+            hint = advice if violation.field or not record_advice else record_advice
+            yield rule.finding(ctx, f"{violation.message}; {hint}", at=record, field=violation.field or None)
 
 
 class _OncePerColumn:
@@ -79,7 +81,12 @@ class WrongType(Rule):
 
     def check_record(self, record: Record, ctx: Context) -> Iterator[Finding]:
         yield from _violations(
-            self, record, ctx, ("type", "other"), "give the field the expected type (text in quotes)"
+            self,
+            record,
+            ctx,
+            ("type", "other"),
+            "give the field the expected type (text in quotes)",
+            "write the record as a JSON object with the shape's fields",
         )
 
 

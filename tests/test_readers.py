@@ -711,6 +711,18 @@ def test_cp1252_bad_bytes_on_a_later_line() -> None:
     assert records[3].value == {"text": "four"}
 
 
+@pytest.mark.parametrize("accents", ["caf\u00e9 na\u00efve \u00a35", "\u00e9" * 40])
+def test_cp1252_smart_quotes_and_euro_are_not_c1_controls(accents: str) -> None:
+    """chardet often calls Windows-1252 text ISO-8859-1; decoding 0x80-0x9F with latin-1 would turn
+    curly quotes and the euro sign into invisible C1 controls."""
+    text = f"\u201cquoted\u201d costs \u20ac5 \u2013 {accents}"
+    data = ('{"text": "' + text + '"}\n').encode("cp1252")
+    facts, records = read(data)
+    assert facts.encoding_issue is not None
+    assert records[0].value == {"text": text}
+    assert not any("\x80" <= ch <= "\x9f" for ch in records[0].value["text"])
+
+
 def test_cp1252_in_json_document() -> None:
     data = '[\n  {"text": "caf\u00e9 \u00a32"}\n]\n'.encode("cp1252")
     facts, records = read(data, "x.json")
@@ -895,3 +907,10 @@ def test_real_jsonl_datasets(shared_dataset: SharedDataset) -> None:
         for r in data:
             assert r.parsed
             assert r.value == json.loads(raw_lines[r.line - 1])
+
+
+@pytest.mark.parametrize("label", ["ISO-8859-1", "latin-1", "ascii"])
+def test_latin1_and_ascii_labels_decode_as_windows_1252(label: str) -> None:
+    from validator.readers.decode import _usable_encoding
+
+    assert _usable_encoding(label, "\u201cx\u201d \u20ac".encode("cp1252")) == "cp1252"

@@ -24,6 +24,7 @@ from validator.plugins import load_rules
 from validator.profiles import available_profiles, load_profile
 from validator.readers import FORMATS
 from validator.reporters import ReportOptions, get_reporter
+from validator.reporters.text import plain
 from validator.runner import base_settings, run_lint
 
 __all__ = ["main"]
@@ -220,7 +221,7 @@ def rule_command(code_or_name: str, output_format: str) -> None:
     click.echo(f"{rule.code} {rule.name} ({rule.default_severity.value}{', fixable' if rule.fixable else ''})")
     click.echo(rule.summary)
     for section, body in rule.doc_sections().items():
-        click.echo(f"\n{section}:\n" + "\n".join("  " + line for line in body.splitlines()))
+        click.echo(f"\n{section}:\n" + "\n".join("  " + line for line in plain(body).splitlines()))
     options = list(rule.option_fields())
     click.echo("\nOptions:" + ("" if options else " none"))
     for name, default in options:

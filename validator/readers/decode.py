@@ -11,6 +11,7 @@ through a text wrapper instead.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -140,9 +141,17 @@ def _is_cp1252(name: str) -> bool:
         return False
 
 
+# Files labelled ISO-8859-1 or ASCII are in practice Windows-1252 (the WHATWG encoding standard maps
+# these labels to it): decoding 0x80-0x9F as C1 controls would turn curly quotes and the euro sign
+# into invisible characters.
+_WINDOWS_SUPERSET = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252"}
+
+
 def _usable_encoding(detected: str, sample: bytes) -> str:
     """The detected encoding if Python knows it and it decodes the sample, else cp1252, else latin-1
     (which decodes any byte, so no data is lost)."""
+    with contextlib.suppress(LookupError):
+        detected = _WINDOWS_SUPERSET.get(codecs.lookup(detected).name, detected) if detected else detected
     for candidate in (detected, "cp1252"):
         if not candidate:
             continue

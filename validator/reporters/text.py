@@ -12,11 +12,16 @@ from validator.api import Finding, Severity
 from validator.report import FileReport, Report
 from validator.reporters import ReportOptions
 
-__all__ = ["render_concise", "render_full", "sanitize"]
+__all__ = ["plain", "render_concise", "render_full", "sanitize"]
 
 _SEVERITY_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 # ANSI escapes and other C0/C1 controls that dataset text could use to rewrite the terminal.
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(doc: str) -> str:
+    """Docstring markup for a terminal: reStructuredText ````literal```` becomes ```literal```."""
+    return doc.replace("``", "`")
 
 
 def sanitize(text: str) -> str:
@@ -55,7 +60,8 @@ def render_full(report: Report, options: ReportOptions) -> str:
     for finding in report.findings:
         by_path.setdefault(finding.path, []).append(finding)
     for path, findings in by_path.items():
-        out.append(_style(path, options, bold=True, underline=True))
+        out.append(_style(sanitize(path), options, bold=True, underline=True))
+        hinted: set[str] = set()  # a rule's fix hint is shown once per file, at its first finding
         for f in findings:
             loc = f"{f.line}:{f.column or 1}" if f.line is not None else "-"
             sev = _style(f"{f.severity.value:<7}", options, fg=_SEVERITY_COLOR[f.severity])
@@ -70,7 +76,8 @@ def render_full(report: Report, options: ReportOptions) -> str:
                 details.append(f"see line {rel.line}" + (f" (record {rel.record})" if rel.record else ""))
             if details:
                 out.append(" " * 21 + _style(", ".join(details), options, dim=True))
-            hint = _hint(report, f.code)
+            hint = "" if f.code in hinted else _hint(report, f.code)
+            hinted.add(f.code)
             if hint:
                 out.append(" " * 21 + _style(f"help: {hint}", options, fg="cyan"))
         out.append("")
@@ -89,7 +96,7 @@ def _hint(report: Report, code: str) -> str:
     if info is None or not info.fix:
         return ""
     first = info.fix.split("\n\n", 1)[0]
-    return " ".join(first.split())
+    return plain(" ".join(first.split()))
 
 
 def _summary(report: Report, options: ReportOptions) -> list[str]:
