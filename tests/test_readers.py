@@ -914,3 +914,27 @@ def test_latin1_and_ascii_labels_decode_as_windows_1252(label: str) -> None:
     from validator.readers.decode import _usable_encoding
 
     assert _usable_encoding(label, "\u201cx\u201d \u20ac".encode("cp1252")) == "cp1252"
+
+
+@pytest.mark.parametrize(
+    ("escaped", "column"),
+    [
+        (r"a\ud800", 18),  # a lone high surrogate
+        (r"a\ude00", 18),  # a lone low surrogate
+        (r"\ud83d\ud83d\ude00", 17),  # a high surrogate followed by a complete pair
+    ],
+)
+def test_lone_surrogate_escape_is_a_syntax_error(escaped: str, column: int) -> None:
+    data = ('{"text_input": "ok", "output": "fine"}\n{"text_input": "' + escaped + '", "output": "b"}\n').encode()
+    _, records = read(data)
+    assert records[0].error is None
+    error = records[1].error
+    assert error is not None and (error.line, error.column) == (2, column)
+
+
+@pytest.mark.parametrize("escaped", [r"\ud83d\ude00", r"\\ud800", "\\\\\\\\ud800"])
+def test_surrogate_pairs_and_escaped_backslashes_parse(escaped: str) -> None:
+    _, records = read(('{"t": "' + escaped + '"}\n').encode())
+    assert records[0].error is None
+    assert isinstance(records[0].value["t"], str)
+    records[0].value["t"].encode("utf-8")  # a real character, never a lone surrogate

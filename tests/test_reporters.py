@@ -87,3 +87,25 @@ def test_terminal_escapes_from_data_are_neutralised(tmp_path: Path) -> None:
     report = validator.lint(path, isolated=True)
     for name in ("full", "concise"):
         assert "\x1b" not in get_reporter(name)(report, ReportOptions())
+
+
+def test_lone_surrogate_in_a_file_is_a_finding_not_a_crash(tmp_path: Path) -> None:
+    from tests.conftest import run_json
+
+    path = tmp_path / "sur.jsonl"
+    path.write_text('{"text_input": "a\\ud800", "output": "b"}\n', encoding="ascii")
+    code, data = run_json(str(path))
+    assert code == 1
+    assert [(f["code"], f["line"], f["column"]) for f in data["findings"] if f["code"] == "F002"] == [("F002", 1, 18)]
+
+
+def test_output_with_surrogates_from_memory_data_is_escaped_not_fatal(tmp_path: Path) -> None:
+    from validator.cli import write_atomic
+
+    report = validator.lint([{"text_input": "q", "output": "o", "bad\udc00key": 1}], select=["S004"])
+    text = get_reporter("json")(report, ReportOptions())
+    target = tmp_path / "out.json"
+    write_atomic(str(target), text)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert [f["code"] for f in data["findings"]] == ["S004"]
+    assert data["findings"][0]["field"] == "/bad\udc00key"  # the escape round-trips through JSON

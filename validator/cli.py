@@ -144,8 +144,16 @@ def lint_command(
     if output_file:
         write_atomic(output_file, text)
     elif text:
-        click.echo(text, nl=False, color=use_color)
+        _write_stdout(text, use_color)
     sys.exit(0 if exit_zero else report.exit_code)
+
+
+def _write_stdout(text: str, color: bool) -> None:
+    """Print the report; characters the terminal's encoding cannot show (or lone surrogates from
+    in-memory data) are written as backslash escapes rather than crashing the run."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    safe = text.encode(encoding, errors="backslashreplace").decode(encoding)
+    click.echo(safe, nl=False, color=color)
 
 
 def _want_color(flag: bool | None, output_file: str | None) -> bool:
@@ -164,7 +172,7 @@ def write_atomic(path: str, text: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".tunelint-", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

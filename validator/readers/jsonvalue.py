@@ -26,6 +26,32 @@ def may_hold_big_int(data: bytes | str) -> bool:
     return _LONG_DIGITS.search(data) is not None
 
 
+# A \uD800-\uDFFF escape: JSON syntax allows it, but alone (not as a high+low pair) it is not a
+# character, cannot be encoded as UTF-8, and providers reject it.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD]([89abAB]|[c-fC-F])[0-9a-fA-F]{2}")
+
+
+def _lone_surrogate(text: str) -> int | None:
+    """Offset of the first unpaired surrogate escape in ``text``, or ``None``."""
+    pending_high: int | None = None
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        before = match.start()
+        while before > 0 and text[before - 1] == "\\":
+            before -= 1
+        if (match.start() - before) % 2:
+            continue  # "\\ud800" is an escaped backslash followed by letters, not an escape
+        is_high = match.group(1) in "89abAB"
+        if pending_high is not None:
+            if not is_high and match.start() == pending_high + 6:
+                pending_high = None
+                continue
+            return pending_high
+        if not is_high:
+            return match.start()
+        pending_high = match.start()
+    return pending_high
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
@@ -41,9 +67,17 @@ def parse_json_text(text: str, first_line: int, first_column: int = 1) -> tuple[
         except orjson.JSONDecodeError:
             pass
     try:
-        return json.loads(text, parse_constant=_reject_constant), None
+        value = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         column = exc.colno + (first_column - 1 if exc.lineno == 1 else 0)
         return None, ParseError(f"invalid JSON: {exc.msg}", first_line + exc.lineno - 1, column)
     except (ValueError, RecursionError) as exc:
         return None, ParseError(f"invalid JSON: {exc}", first_line, None)
+    offset = _lone_surrogate(text) if "\\u" in text else None
+    if offset is not None:
+        line = first_line + text.count("\n", 0, offset)
+        start = text.rfind("\n", 0, offset) + 1
+        column = offset - start + 1 + (first_column - 1 if line == first_line else 0)
+        escape = text[offset : offset + 6]
+        return None, ParseError(f"invalid JSON: unpaired surrogate escape {escape} is not a character", line, column)
+    return value, None
