@@ -821,3 +821,14 @@ def test_script_colour_on_a_terminal_honours_no_color(tmp_path: Path, many: Path
     assert ANSI not in out
     code, out = _run_in_terminal([*args, "--no-color"], tmp_path, {})
     assert ANSI not in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("lint", "--bogus", "x"), ("lint",), ("nope",), ("lint", "--task", "foo", "x"), ("rules", "--output-format", "x")],
+)
+def test_usage_errors_are_one_line_with_exit_2(args: tuple[str, ...]) -> None:
+    code, out, err = run_cli(*args)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("tunelint: error:")

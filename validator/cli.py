@@ -69,7 +69,37 @@ def _split(values: Sequence[str]) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _ToolUsageError(click.ClickException):
+    """A usage error shown as one line (``tunelint: error: ...``), exit status 2."""
+
+    exit_code = 2
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message())
+        self.command_path = error.ctx.command_path if error.ctx is not None else "tunelint"
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"tunelint: error: {self.message} (see '{self.command_path} --help')", err=True)
+
+
+class _Group(click.Group):
+    """A click group whose usage errors (bad option, missing argument) are one line, like every
+    other tool error, instead of click's usage block."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise _ToolUsageError(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _ToolUsageError(exc) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", "-V", prog_name="tunelint")
 def main() -> None:
     """Lint LLM fine-tuning datasets (JSONL, JSON, CSV, TSV) before you upload them."""
