@@ -459,3 +459,8 @@ def test_read_only_file_is_linted(tmp_path: Path) -> None:
         assert _fingerprint(path) == before
     finally:
         path.chmod(0o644)
+
+
+def test_bad_fail_on_is_a_usage_error() -> None:
+    with pytest.raises(validator.UsageError):
+        validator.lint([{"text_input": "a", "output": "b"}], fail_on="fatal")

@@ -75,13 +75,17 @@ def lint(
     """
     from validator.runner import base_settings, run_lint
 
+    try:
+        threshold = Severity.parse(fail_on).value if fail_on is not None else None
+    except ValueError as exc:
+        raise UsageError(f"fail_on: {exc}") from None
     overrides = {
         "profile": profile,
         "task": task,
         "select": list(select) if select is not None else None,
         "ignore": list(ignore) if ignore is not None else None,
         "extend-select": list(extend_select) if extend_select is not None else None,
-        "fail-on": Severity.parse(fail_on).value if fail_on is not None else None,
+        "fail-on": threshold,
         "input-field": input_field,
         "output-field": output_field,
     }
