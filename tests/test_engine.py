@@ -131,3 +131,14 @@ def test_in_memory_records_are_numbered_from_one() -> None:
     s003 = [(f.line, f.record, f.path) for f in report.findings if f.code == "S003"]
     assert s003 == [(1, 1, "<memory>"), (2, 2, "<memory>")]
     assert report.files[0].format == "memory"
+
+
+def test_each_field_mapping_validates_against_its_own_schema() -> None:
+    # Schemas of mapped shapes are built per lint; a validator cached by the id() of a schema that was
+    # freed could be handed to the next mapping. Alternate mappings many times to catch any reuse.
+    for i in range(30):
+        input_field, output_field = (f"q{i}", f"a{i}")
+        report = validator.lint(
+            [{input_field: "question"}], input_field=input_field, output_field=output_field, select=["S001"]
+        )
+        assert [(f.code, f.field) for f in report.findings] == [("S001", f"/{output_field}")]

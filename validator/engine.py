@@ -30,7 +30,7 @@ from validator.plugins import RuleRegistry
 from validator.profiles import load_profile
 from validator.readers import read_records
 from validator.report import FileReport
-from validator.schemas import Shape, detect_shape, get_shape, mapped_shape
+from validator.schemas import MAPPED, Shape, detect_shape, get_shape, mapped_shape
 from validator.stats import LengthStats
 
 __all__ = ["FileResult", "lint_file", "lint_memory"]
@@ -173,7 +173,8 @@ def _file_shape(lookahead: list[Record], settings: Settings, facts: FileFacts) -
         input_field = settings.input_field or "text_input"
         output_field = settings.output_field or "output"
         facts.mapping = {"input": input_field, "output": output_field}
-        return dataclasses.replace(mapped_shape(input_field, output_field), default_profile="gemini")
+        # The old Gemini SDK's input_key/output_key is where field mapping comes from.
+        return mapped_shape(input_field, output_field, default_profile="gemini")
     votes: Counter[str] = Counter()
     keys: dict[str, None] = {}
     for record in lookahead:
@@ -203,7 +204,7 @@ def _classify(record: Record, shape: Shape | None, ref: _Ref) -> Example | None:
     own = shape
     if not shape.quick_ok(value):
         other = detect_shape(value)
-        if shape.name != "mapped" and other is not None and other is not shape and not other.violations(value):
+        if shape.name != MAPPED and other is not None and other is not shape and not other.violations(value):
             own = other  # a valid record of another shape: S005 reports the mix
         else:
             record.violations = tuple(ref.violation(v) for v in shape.violations(value))

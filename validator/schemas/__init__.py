@@ -55,6 +55,7 @@ class Shape:
     _any_of: tuple[frozenset[str], ...] = ()
     _allowed: frozenset[str] | None = None
     _strings: frozenset[str] = field(default=frozenset())
+    _validator: Draft202012Validator | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -78,6 +79,7 @@ class Shape:
             _any_of=tuple(frozenset(s.get("required", ())) for s in schema.get("anyOf", ())),
             _allowed=frozenset(props) if schema.get("additionalProperties") is False else None,
             _strings=frozenset(k for k, v in props.items() if v.get("type") == "string"),
+            _validator=Draft202012Validator(schema),
         )
 
     def quick_ok(self, value: Any) -> bool:
@@ -105,7 +107,8 @@ class Shape:
         if self.quick_ok(value):
             return ()
         found: list[Violation] = []
-        for error in _validator(self).iter_errors(value):
+        validator = self._validator or Draft202012Validator(self.schema)
+        for error in validator.iter_errors(value):
             found.extend(_to_violations(error, self.schema))
         return tuple(found)
 
@@ -115,17 +118,6 @@ def _load_schema(name: str) -> dict[str, Any]:
     text = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
-
-
-_VALIDATORS: dict[int, Draft202012Validator] = {}
-
-
-def _validator(shape: Shape) -> Draft202012Validator:
-    key = id(shape.schema)
-    validator = _VALIDATORS.get(key)
-    if validator is None:
-        validator = _VALIDATORS[key] = Draft202012Validator(shape.schema)
-    return validator
 
 
 def _json_type(value: Any) -> str:
@@ -266,7 +258,7 @@ def detect_shape(value: Any) -> Shape | None:
     return None
 
 
-def mapped_shape(input_field: str, output_field: str) -> Shape:
+def mapped_shape(input_field: str, output_field: str, default_profile: str = "generic") -> Shape:
     """A shape for ``--input-field/--output-field``: both fields required strings, other keys free."""
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -280,4 +272,5 @@ def mapped_shape(input_field: str, output_field: str) -> Shape:
         schema,
         lambda r: input_field in r,
         _pair_texts(input_field, output_field),
+        default_profile=default_profile,
     )
