@@ -685,7 +685,9 @@ def test_json_envelope_shape(tmp_path: Path) -> None:
     assert set(file) >= ENVELOPE_FILE_KEYS
     assert file["path"] == str(path)
     assert (file["format"], file["schema"], file["profile"]) == ("jsonl", "gemini", "gemini")
-    assert (file["task"], file["task_inferred"]) == ("general", False)
+    # No --task: the task is inferred (30 distinct free-text outputs: general, not classification).
+    assert (file["task"], file["task_inferred"]) == ("general", True)
+    assert "labels" not in file["stats"]
     assert file["records"] == 30
     assert file["bytes"] == path.stat().st_size
     assert file["encoding"] == "utf-8"

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -48,6 +50,8 @@ __all__ = [
     "Severity",
     "Turn",
     "Violation",
+    "digest",
+    "normalize_text",
 ]
 
 #: Task names understood by ``--task`` and by profiles' recommended counts.
@@ -272,22 +276,50 @@ class FileFacts:
     unknown_keys: tuple[str, ...] = ()
     #: Field mapping in force (``input``/``output`` field names) when one was given.
     mapping: Mapping[str, str] | None = None
+    #: ``"train"`` or ``"validation"`` when the file is part of a train/validation pair, else None.
+    role: str | None = None
+    #: For a validation file: the path of its training file (as ``FileFacts.path`` spells it).
+    pair: str | None = None
+    #: Output label -> count (exact output text, trimmed), set before ``finish`` when the task is
+    #: classification; ``None`` otherwise.
+    labels: Mapping[str, int] | None = None
+    #: The dataset's detected template, published by template rules in ``finish`` (keys such as
+    #: ``markers``, ``share``, ``preamble``, ``suffix``); reported as ``files[].template``.
+    template: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class Context:
     """What a rule may read while it runs: the profile, the task, the file facts and how many
-    records have been seen so far (``file.records``)."""
+    records have been seen so far (``file.records``).
+
+    ``task`` is the given task during the whole pass; when no task was given it is ``"general"``
+    until the last record and is replaced by the inferred task (``task_inferred`` true) before the
+    ``finish`` hooks run, so task-dependent conclusions belong in ``finish``."""
 
     profile: Profile
     task: str
     file: FileFacts
     task_inferred: bool = False
+    #: State shared by all files of one run, for cross-file rules (split leakage). Key it by
+    #: ``(rule code, path)``; keep values compact (digests).
+    shared: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
         """The path findings should carry (as given on the command line, or ``<memory>``)."""
         return self.file.path
+
+
+def normalize_text(text: str) -> str:
+    """The catalogue's normalisation: Unicode NFKC, case-folded, whitespace runs collapsed to one
+    space, trimmed. Inputs equal after this are near-duplicates."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def digest(text: str) -> bytes:
+    """A compact, fixed-size (16-byte) fingerprint of ``text`` for duplicate state."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @dataclass(frozen=True, slots=True)

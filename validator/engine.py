@@ -32,6 +32,7 @@ from validator.readers import read_records
 from validator.report import FileReport
 from validator.schemas import MAPPED, Shape, detect_shape, get_shape, mapped_shape
 from validator.stats import LengthStats
+from validator.tasks import OutputTally, infer_task
 
 __all__ = ["FileResult", "lint_file", "lint_memory"]
 
@@ -49,11 +50,20 @@ class FileResult:
     report: FileReport
 
 
-def lint_file(path: str, settings: Settings, registry: RuleRegistry, format_hint: str | None = None) -> FileResult:
+def lint_file(
+    path: str,
+    settings: Settings,
+    registry: RuleRegistry,
+    format_hint: str | None = None,
+    *,
+    shared: dict[Any, Any] | None = None,
+    role: str | None = None,
+    pair: str | None = None,
+) -> FileResult:
     """Lint one file (``-`` for standard input). Unreadable paths raise :class:`SourceError`."""
     if path == "-":
-        facts = FileFacts(path="<stdin>", format=format_hint or "jsonl")
-        return _lint_stream(sys.stdin.buffer, facts, settings, registry, format_hint)
+        facts = FileFacts(path="<stdin>", format=format_hint or "jsonl", role=role, pair=pair)
+        return _lint_stream(sys.stdin.buffer, facts, settings, registry, format_hint, shared)
     if os.path.isdir(path):
         raise SourceError(f"{path}: is a directory")
     try:
@@ -66,39 +76,52 @@ def lint_file(path: str, settings: Settings, registry: RuleRegistry, format_hint
     except OSError as exc:
         raise SourceError(f"{path}: cannot open: {exc.strerror or exc}") from None
     with stream:
-        facts = FileFacts(path=path, format=format_hint or "", bytes=size)
+        facts = FileFacts(path=path, format=format_hint or "", bytes=size, role=role, pair=pair)
         try:
-            return _lint_stream(stream, facts, settings, registry, format_hint)
+            return _lint_stream(stream, facts, settings, registry, format_hint, shared)
         except OSError as exc:
             raise SourceError(f"{path}: read failed: {exc.strerror or exc}") from None
 
 
 def _lint_stream(
-    stream: BinaryIO, facts: FileFacts, settings: Settings, registry: RuleRegistry, format_hint: str | None
+    stream: BinaryIO,
+    facts: FileFacts,
+    settings: Settings,
+    registry: RuleRegistry,
+    format_hint: str | None,
+    shared: dict[Any, Any] | None,
 ) -> FileResult:
     records = read_records(stream, facts, format_hint)
-    return _run(records, facts, settings, registry)
+    return _run(records, facts, settings, registry, shared)
 
 
-def lint_memory(source: object, settings: Settings, registry: RuleRegistry) -> FileResult:
+def lint_memory(
+    source: object, settings: Settings, registry: RuleRegistry, *, shared: dict[Any, Any] | None = None
+) -> FileResult:
     """Lint in-memory data (see :mod:`validator.sources`)."""
     from validator.sources import MEMORY_PATH, memory_records
 
     facts = FileFacts(path=MEMORY_PATH, format="memory", bytes=None)
-    return _run(memory_records(source), facts, settings, registry)
+    return _run(memory_records(source), facts, settings, registry, shared)
 
 
 # -- the pass -------------------------------------------------------------------------------------
 
 
-def _run(records: Iterator[Record], facts: FileFacts, settings: Settings, registry: RuleRegistry) -> FileResult:
+def _run(
+    records: Iterator[Record],
+    facts: FileFacts,
+    settings: Settings,
+    registry: RuleRegistry,
+    shared: dict[Any, Any] | None = None,
+) -> FileResult:
     lookahead, records = _look_ahead(records)
     shape = _file_shape(lookahead, settings, facts)
     facts.schema = shape.name if shape else None
     profile_name = settings.profile or (shape.default_profile if shape else "generic")
     profile = load_profile(profile_name)
     task = settings.task or "general"
-    ctx = Context(profile=profile, task=task, file=facts, task_inferred=False)
+    ctx = Context(profile=profile, task=task, file=facts, shared=shared if shared is not None else {})
 
     rules = _instantiate(registry, settings)
     record_hooks = [r for r in rules if type(r).check_record is not Rule.check_record]
@@ -109,6 +132,7 @@ def _run(records: Iterator[Record], facts: FileFacts, settings: Settings, regist
         emit(rule.start(ctx))
 
     input_stats, output_stats = LengthStats(), LengthStats()
+    outputs = OutputTally()
     ref = _field_ref(facts.format)
     for record in _chain(lookahead, records):
         if record.index > 0:
@@ -122,11 +146,20 @@ def _run(records: Iterator[Record], facts: FileFacts, settings: Settings, regist
         facts.examples += 1
         input_stats.add(len(example.input_text))
         output_stats.add(len(example.output_text))
+        outputs.add(example.output_text)
         for rule in example_hooks:
             for finding in rule.check(example, ctx):
                 emit.one(finding)
+    if settings.task is None:
+        ctx.task = infer_task(outputs, facts.examples, output_stats.percentile(50))
+        ctx.task_inferred = True
+    if ctx.task == "classification" and not outputs.overflow:
+        facts.labels = outputs.labels()
     for rule in rules:
         emit(rule.finish(ctx))
+    stats: dict[str, Any] = {"input_chars": input_stats.to_dict(), "output_chars": output_stats.to_dict()}
+    if facts.labels is not None:
+        stats["labels"] = dict(facts.labels)
 
     report = FileReport(
         path=facts.path,
@@ -138,7 +171,8 @@ def _run(records: Iterator[Record], facts: FileFacts, settings: Settings, regist
         records=facts.records,
         bytes=facts.bytes,
         encoding=facts.encoding,
-        stats={"input_chars": input_stats.to_dict(), "output_chars": output_stats.to_dict()},
+        stats=stats,
+        template=dict(facts.template) or None,
         limits={
             "max_input_chars": profile.max_input_chars,
             "max_output_chars": profile.max_output_chars,
