@@ -109,3 +109,20 @@ def test_output_with_surrogates_from_memory_data_is_escaped_not_fatal(tmp_path: 
     data = json.loads(target.read_text(encoding="utf-8"))
     assert [f["code"] for f in data["findings"]] == ["S004"]
     assert data["findings"][0]["field"] == "/bad\udc00key"  # the escape round-trips through JSON
+
+
+def test_full_summary_shows_template_and_labels() -> None:
+    from validator.report import FileReport, Report
+
+    file = FileReport(
+        path="t.jsonl", format="jsonl", schema="gemini", profile="gemini", task="classification",
+        task_inferred=True, records=3, bytes=10, encoding="utf-8",
+        stats={"labels": {"positive": 2, "negative": 1}},
+        template={"markers": ["question:", "context:"], "share": 0.95, "preamble": "You are a bot.",
+                  "output_suffix": " END", "json_outputs": True},
+    )
+    text = get_reporter("full")(Report(findings=[], files=[file]), ReportOptions())
+    assert "question: → context: (95% of inputs)" in text
+    assert "'You are a bot.'" in text and "' END'" in text and "JSON" in text
+    assert "'positive' 2, 'negative' 1" in text
+    assert "task classification (inferred)" in text

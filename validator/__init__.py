@@ -64,6 +64,7 @@ def lint(
     input_field: str | None = None,
     output_field: str | None = None,
     isolated: bool = False,
+    validation: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
 ) -> Report:
     """Lint a dataset and return a :class:`Report`.
 
@@ -71,7 +72,8 @@ def lint(
     dicts, a list of ``(input, output)`` tuples, a dict of columns or a pandas DataFrame.
     ``config`` is a config file path or a mapping of config keys; without it, config files are
     discovered next to each linted file (``isolated=True`` skips discovery). Keyword options beat
-    the config, as command-line options do.
+    the config, as command-line options do. ``validation`` names validation/test file(s) to lint
+    with ``source`` (one training file) and check for split leakage (D004).
     """
     from validator.runner import base_settings, run_lint
 
@@ -94,4 +96,13 @@ def lint(
         explicit=base_settings(config, isolated),
         overrides=overrides,
         tool_version=__version__,
+        validation=_paths(validation),
     )
+
+
+def _paths(value: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (str, os.PathLike)):
+        return [os.fspath(value)]
+    return [os.fspath(v) for v in value]

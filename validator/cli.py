@@ -119,6 +119,8 @@ def main() -> None:
 @click.option("--task", type=click.Choice(TASKS), help="Task, for recommended example counts.")
 @click.option("--input-field", help="Field (or CSV column) holding the input text.")
 @click.option("--output-field", help="Field (or CSV column) holding the output text.")
+@click.option("--validation", "validation", multiple=True, type=click.Path(dir_okay=False),
+              help="Validation/test file to lint with the (single) training file and check for leakage.")
 @click.option("--format-in", type=click.Choice(FORMATS), help="Container format (default: detect).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file only.")
 @click.option("--isolated", is_flag=True, help="Ignore all config files.")
@@ -139,6 +141,7 @@ def lint_command(
     task: str | None,
     input_field: str | None,
     output_field: str | None,
+    validation: tuple[str, ...],
     format_in: str | None,
     config_path: str | None,
     isolated: bool,
@@ -168,6 +171,7 @@ def lint_command(
         overrides=overrides,
         tool_version=__version__,
         format_hint=format_in,
+        validation=list(validation),
     )
     use_color = _want_color(color, output_file)
     text = reporter(report, ReportOptions(color=use_color, quiet=quiet, statistics=statistics))

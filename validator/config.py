@@ -18,6 +18,7 @@ from typing import Any
 from validator.api import TASKS, Severity
 from validator.errors import ConfigError
 from validator.profiles import available_profiles
+from validator.splits import DatasetPair
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,6 +38,7 @@ KNOWN_KEYS = (
     "severity",
     "per-file-ignores",
     "rules",
+    "datasets",
 )
 
 
@@ -56,6 +58,7 @@ class Settings:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    datasets: tuple[DatasetPair, ...] = ()
     origins: Mapping[str, str] = field(default_factory=dict)
     #: Directory that relative globs (per-file-ignores, exclude) are resolved against.
     root: str = "."
@@ -161,14 +164,50 @@ def settings_from_mapping(data: Mapping[str, Any], origin: str, root: str = ".")
         values["rules"] = {
             str(name): dict(_table(opts, origin, f"rules.{name}")) for name, opts in table.items()
         }
+    if "datasets" in data:
+        values["datasets"] = _datasets(data["datasets"], origin, root)
     origins = {key: origin for key in data}
     return Settings(**values, origins=origins, root=root)
+
+
+_DATASET_KEYS = ("train", "validation", "input-field", "output-field")
+
+
+def _datasets(value: Any, origin: str, root: str) -> tuple[DatasetPair, ...]:
+    """``[[datasets]]``: train/validation pairs (paths relative to the config file's directory)."""
+    if not isinstance(value, list):
+        raise ConfigError(f"{origin}: datasets must be an array of tables ([[datasets]])")
+    pairs = []
+    for i, entry in enumerate(value):
+        where = f"datasets[{i}]"
+        table = _table(entry, origin, where)
+        unknown = [k for k in table if k not in _DATASET_KEYS]
+        if unknown:
+            raise ConfigError(f"{origin}: {where}: unknown key {unknown[0]!r}; allowed: {', '.join(_DATASET_KEYS)}")
+        for required in ("train", "validation"):
+            if required not in table:
+                raise ConfigError(f"{origin}: {where}: {required} is required")
+        train, validation = (_string(table[k], origin, f"{where}.{k}") for k in ("train", "validation"))
+        pairs.append(
+            DatasetPair(
+                train=os.path.normpath(os.path.join(root, train)),
+                validation=os.path.normpath(os.path.join(root, validation)),
+                input_field=_optional_string(table, "input-field", origin, where),
+                output_field=_optional_string(table, "output-field", origin, where),
+                origin=origin,
+            )
+        )
+    return tuple(pairs)
 
 
 def _string(value: Any, origin: str, key: str) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"{origin}: {key} must be a string, got {type(value).__name__}")
     return value
+
+
+def _optional_string(table: Mapping[str, Any], key: str, origin: str, where: str) -> str | None:
+    return _string(table[key], origin, f"{where}.{key}") if key in table else None
 
 
 def _strings(value: Any, origin: str, key: str) -> tuple[str, ...]:

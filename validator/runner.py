@@ -23,6 +23,7 @@ from validator.errors import ConfigError, UsageError
 from validator.plugins import RuleRegistry, load_rules
 from validator.report import Report, RuleInfo
 from validator.sources import expand_paths, is_path_like
+from validator.splits import Job, plan_jobs
 
 __all__ = ["Overrides", "base_settings", "run_lint", "settings_for"]
 
@@ -69,6 +70,7 @@ def run_lint(
     tool_version: str,
     format_hint: str | None = None,
     registry: RuleRegistry | None = None,
+    validation: Sequence[str] = (),
 ) -> Report:
     """Lint paths or in-memory data and build the report."""
     registry = registry or load_rules()
@@ -81,12 +83,23 @@ def run_lint(
         args: Sequence[Any] = [source] if isinstance(source, (str, os.PathLike)) else list(source)  # type: ignore[call-overload]
         cwd_settings = settings_for("-", explicit, overrides)
         _check_selectors(cwd_settings, registry)
-        for path in expand_paths(args, cwd_settings.exclude):
-            settings = settings_for(path, explicit, overrides)
-            if path != "-" and _excluded(path, settings):
-                continue  # the nearest config's exclude applies, not only the one at the cwd
+        paths = [
+            path
+            for path in expand_paths(args, cwd_settings.exclude)
+            # the nearest config's exclude applies, not only the one at the cwd
+            if path == "-" or not _excluded(path, settings_for(path, explicit, overrides))
+        ]
+        try:
+            jobs = plan_jobs(paths, validation, lambda p: settings_for(p, explicit, overrides).datasets)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        shared: dict[Any, Any] = {}  # cross-file rule state (split leakage) for this run
+        for job in jobs:
+            settings = _with_dataset_mapping(settings_for(job.path, explicit, overrides), job, overrides)
             _check_selectors(settings, registry)
-            results.append(lint_file(path, settings, registry, format_hint))
+            results.append(
+                lint_file(job.path, settings, registry, format_hint, shared=shared, role=job.role, pair=job.pair)
+            )
             thresholds.append(settings.fail_on)
         fail_on = _report_threshold(results, thresholds) if results else cwd_settings.fail_on
     else:
@@ -114,6 +127,19 @@ def run_lint(
         tool_version=tool_version,
         rules=rules,
     )
+
+
+def _with_dataset_mapping(settings: Settings, job: Job, overrides: Overrides) -> Settings:
+    """A ``[[datasets]]`` entry's field mapping applies to both of its files (options given on the
+    command line still win)."""
+    entry = job.dataset
+    if entry is None or (entry.input_field is None and entry.output_field is None):
+        return settings
+    mapping = {
+        "input-field": entry.input_field if overrides.get("input-field") is None else None,
+        "output-field": entry.output_field if overrides.get("output-field") is None else None,
+    }
+    return settings.merged(mapping, entry.origin)
 
 
 def _check_selectors(settings: Settings, registry: RuleRegistry) -> None:

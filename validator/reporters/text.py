@@ -135,6 +135,12 @@ def _file_summary(file: FileReport) -> list[str]:
             f"    {label}  min {stats['min']:,}  p50 {stats['p50']:,}  p95 {stats['p95']:,}  "
             f"max {stats['max']:,}{over}"
         )
+    lines.extend(_template_lines(file))
+    labels = file.stats.get("labels")
+    if labels:
+        shown = ", ".join(f"{sanitize(repr(label))} {count:,}" for label, count in list(labels.items())[:10])
+        more = f", … {len(labels) - 10} more" if len(labels) > 10 else ""
+        lines.append(f"    labels        {len(labels)}: {shown}{more}")
     recommended = file.limits.get("recommended_examples")
     minimum = file.limits.get("min_examples")
     if minimum or recommended:
@@ -144,6 +150,24 @@ def _file_summary(file: FileReport) -> list[str]:
         if recommended:
             parts.append(f"recommended {recommended:,}")
         lines.append(f"    examples      {file.records:,} ({', '.join(parts)})")
+    return lines
+
+
+def _template_lines(file: FileReport) -> list[str]:
+    """The detected template, so production prompts can be formatted the same way."""
+    template = file.template or {}
+    lines = []
+    markers = template.get("markers")
+    if markers:
+        share = template.get("share")
+        share_text = f" ({share:.0%} of inputs)" if isinstance(share, (int, float)) else ""
+        lines.append("    template      markers " + " → ".join(sanitize(str(m)) for m in markers) + share_text)
+    for key, label in (("preamble", "preamble"), ("input_suffix", "input ends"), ("output_suffix", "output ends")):
+        value = template.get(key)
+        if value:
+            lines.append(f"    {label:<13} {sanitize(repr(value))}")
+    if template.get("json_outputs"):
+        lines.append("    outputs       JSON")
     return lines
 
 
