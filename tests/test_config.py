@@ -467,3 +467,14 @@ def test_config_error_in_a_directory_that_is_not_linted_is_ignored(tmp_path: Pat
     data = dataset(tmp_path / "fine")
     code, env = lint_json(str(data))
     assert (code, codes(env)) == (1, DEFAULT)
+
+
+def test_rule_option_out_of_range_is_a_config_error(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    (tmp_path / "tunelint.toml").write_text("[rules.D005]\nthreshold = 1.5\n")
+    data = tmp_path / "d.jsonl"
+    data.write_text('{"text_input": "a", "output": "b"}\n')
+    code, _, err = run_cli("lint", "--extend-select", "D005", str(data))
+    assert code == 2
+    assert "tunelint.toml" in err and "D005" in err and "internal error" not in err

@@ -126,3 +126,13 @@ def test_full_summary_shows_template_and_labels() -> None:
     assert "'You are a bot.'" in text and "' END'" in text and "JSON" in text
     assert "'positive' 2, 'negative' 1" in text
     assert "task classification (inferred)" in text
+
+
+def test_related_location_in_another_file_names_that_file(tmp_path: Path) -> None:
+    train, val = tmp_path / "train.jsonl", tmp_path / "valid.jsonl"
+    train.write_text(json.dumps({"text_input": "shared prompt", "output": "a"}) + "\n")
+    val.write_text(json.dumps({"text_input": "Shared  prompt", "output": "b"}) + "\n")
+    report = validator.lint([str(train), str(val)], isolated=True, select=["D004"])
+    assert [(f.code, f.path, f.line) for f in report.findings] == [("D004", str(val), 1)]
+    text = get_reporter("full")(report, ReportOptions())
+    assert f"see {train} line 1" in text

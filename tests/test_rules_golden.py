@@ -11,7 +11,9 @@ not, plus ``expected.json``::
 
 ``expected`` lists, for every positive file, exactly the findings of the directory's rule as
 ``[code, line, severity, field]``; findings of other rules are ignored. ``options`` are keyword
-arguments for :func:`validator.lint` (``task``, ``input_field``, ``output_field``, ``config``).
+arguments for :func:`validator.lint` (``task``, ``input_field``, ``output_field``, ``config``,
+``extend_select``; ``validation`` names a file of the same directory, linted as the validation file
+paired with this one, whose findings then count too).
 ``generate`` names files written at test time (too large to commit): a valid gemini JSONL file of
 exactly ``bytes`` bytes.
 """
@@ -30,7 +32,7 @@ from tests.conftest import GOLDEN
 from validator.plugins import load_rules
 
 # Families whose rules are implemented and must each have a golden directory.
-FAMILIES = ("F", "S", "L")
+FAMILIES = ("F", "S", "L", "B", "C", "T", "D")
 
 
 def _meta(code_dir: Path) -> dict[str, Any]:
@@ -87,7 +89,9 @@ def _source(code: str, name: str, tmp_path: Path) -> Path:
 @pytest.mark.parametrize(("code", "name"), _cases(), ids=[f"{c}/{n}" for c, n in _cases()])
 def test_golden_file(code: str, name: str, tmp_path: Path) -> None:
     meta = _meta(GOLDEN / code)
-    options = meta.get("options", {}).get(name, {})
+    options = dict(meta.get("options", {}).get(name, {}))
+    if "validation" in options:  # a paired validation file, named relative to the golden directory
+        options["validation"] = str(GOLDEN / code / options["validation"])
     report = validator.lint(str(_source(code, name, tmp_path)), isolated=True, **options)
     got = Counter(
         (f.code, f.line, f.severity.value, f.field) for f in report.findings if f.code == code

@@ -305,7 +305,14 @@ def _field_ref(fmt: str) -> _Ref:
 def _instantiate(registry: RuleRegistry, settings: Settings) -> list[Rule]:
     chosen = registry.select(settings.select, settings.extend_select, settings.ignore)
     options = _rule_options(registry, settings)
-    return [rule(options.get(rule.code)) for rule in chosen]
+    rules = []
+    for rule in chosen:
+        try:
+            rules.append(rule(options.get(rule.code)))
+        except ValueError as exc:  # a rule rejecting its configured options (e.g. a threshold out of range)
+            origin = settings.origins.get("rules", "config")
+            raise ConfigError(f"{origin}: [rules.{rule.code}] {exc}") from None
+    return rules
 
 
 def _rule_options(registry: RuleRegistry, settings: Settings) -> dict[str, Any]:
@@ -327,7 +334,10 @@ def _rule_options(registry: RuleRegistry, settings: Settings) -> dict[str, Any]:
                     f"{origin}: [rules.{key}] {name} must be {expected.__name__}, got {type(value).__name__}"
                 )
             defaults[attr] = tuple(value) if isinstance(defaults[attr], tuple) else value
-        built[rule.code] = rule.options(**defaults)
+        try:
+            built[rule.code] = rule.options(**defaults)
+        except ValueError as exc:
+            raise ConfigError(f"{origin}: [rules.{key}] {exc}") from None
     return built
 
 

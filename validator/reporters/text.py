@@ -73,7 +73,8 @@ def render_full(report: Report, options: ReportOptions) -> str:
             if f.field:
                 details.append(f"field {sanitize(f.field)}")
             for rel in f.related:
-                details.append(f"see line {rel.line}" + (f" (record {rel.record})" if rel.record else ""))
+                where = "" if rel.path == f.path else f"{sanitize(rel.path)} "
+                details.append(f"see {where}line {rel.line}" + (f" (record {rel.record})" if rel.record else ""))
             if details:
                 out.append(" " * 21 + _style(", ".join(details), options, dim=True))
             hint = "" if f.code in hinted else _hint(report, f.code)
