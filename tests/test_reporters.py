@@ -136,3 +136,22 @@ def test_related_location_in_another_file_names_that_file(tmp_path: Path) -> Non
     assert [(f.code, f.path, f.line) for f in report.findings] == [("D004", str(val), 1)]
     text = get_reporter("full")(report, ReportOptions())
     assert f"see {train} line 1" in text
+
+
+def test_template_is_shown_in_every_text_format(tmp_path: Path) -> None:
+    path = tmp_path / "tpl.jsonl"
+    topics = ["rivers", "mountains", "deserts", "forests", "oceans", "islands", "volcanoes", "lakes"]
+    lines = [
+        json.dumps({"text_input": f"question: what is fact {i} about {topics[i % 8]}?\ncontext: entry {i * 13}",
+                    "output": f"fact number {i * 7} about {topics[i % 8]}"})
+        for i in range(40)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = validator.lint(path, isolated=True)
+    assert report.files[0].template is not None
+    assert report.files[0].template["markers"] == ["question:", "context:"]
+    for name in ("full", "concise"):
+        assert "question: → context:" in get_reporter(name)(report, ReportOptions())
+    assert json.loads(get_reporter("json")(report, ReportOptions()))["files"][0]["template"]["markers"] == [
+        "question:", "context:"
+    ]

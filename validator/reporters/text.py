@@ -49,6 +49,8 @@ def render_concise(report: Report, options: ReportOptions) -> str:
     if options.statistics:
         lines.extend(_statistics(report, options))
     if not options.quiet:
+        for file in report.files:
+            lines.extend(f"{sanitize(file.path)}: {line.strip()}" for line in _template_lines(file))
         lines.append(_totals(report, options))
     return "".join(line + "\n" for line in lines)
 
