@@ -12,7 +12,7 @@ import contextlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from validator.api import Context, Example, Finding, Rule, Severity
 
@@ -169,7 +169,18 @@ class InvisibleCharacters(Rule):
     def merge(self, other: Rule) -> None:
         """No state: nothing to merge."""
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
+        search = _INVISIBLE.search
+        system = example.system
+        if (
+            search(example.input_text) is None
+            and search(example.output_text) is None
+            and (not system or search(system) is None)
+        ):
+            return ()  # the common case: nothing to report, and no generator to create
+        return self._check(example, ctx)
+
+    def _check(self, example: Example, ctx: Context) -> Iterator[Finding]:
         for role, text, field in _texts(example):
             if _INVISIBLE.search(text) is None:
                 continue  # the common case: one scan in C finds nothing
@@ -338,7 +349,13 @@ class Mojibake(Rule):
     def merge(self, other: Rule) -> None:
         """No state: nothing to merge."""
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
+        system = example.system
+        if example.input_text.isascii() and example.output_text.isascii() and (not system or system.isascii()):
+            return ()  # the common case: nothing to report, and no generator to create
+        return self._check(example, ctx)
+
+    def _check(self, example: Example, ctx: Context) -> Iterator[Finding]:
         for role, text, field in _texts(example):
             if text.isascii():
                 continue
@@ -472,7 +489,19 @@ class MarkupResidue(Rule):
     def merge(self, other: Rule) -> None:
         """No state: nothing to merge."""
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
+        text, output, system = example.input_text, example.output_text, example.system
+        if (
+            ";" not in text
+            and "<" not in text
+            and ";" not in output
+            and "<" not in output
+            and (not system or (";" not in system and "<" not in system))
+        ):
+            return ()  # the common case: nothing to report, and no generator to create
+        return self._check(example, ctx)
+
+    def _check(self, example: Example, ctx: Context) -> Iterator[Finding]:
         aware: bool | None = None
         for role, text, field in _texts(example):
             if ";" not in text and "<" not in text:

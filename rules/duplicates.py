@@ -22,10 +22,11 @@ import itertools
 import re
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rules._example import input_digest, normalized_input, normalized_input_digest, output_digest
 from rules._text import plural, thousands
 from validator.api import Context, Example, Finding, Location, Rule, Severity, digest, normalize_text
 
@@ -75,9 +76,11 @@ def _fingerprint(text: str) -> int:
     return int.from_bytes(digest(text)[:8], "big")
 
 
-def _pair_digest(input_text: str, output_text: str) -> bytes:
-    # The length prefix makes the split between input and output unambiguous.
-    return digest(f"{len(input_text)}:{input_text}\x00{output_text}")
+def _pair_key(example: Example) -> bytes:
+    """A digest of the (input, output) pair: the digest of the two texts' digests (fixed-size, so the
+    split between input and output is unambiguous), which other rules' digests of the same texts
+    make cheap."""
+    return hashlib.blake2b(input_digest(example) + output_digest(example), digest_size=16).digest()
 
 
 def _where(packed: int) -> str:
@@ -124,16 +127,16 @@ class _FirstOccurrence(Rule):
     def _report(self, ctx: Context, repeat: _Repeat, first: int) -> Finding:
         raise NotImplementedError
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         key, fingerprint = self._key(example)
-        field = self._field_of(example)
+        first = self._first
         if not self._fielded:
-            self._field, self._fielded = field, True
-        if key in self._first:
-            self._repeats.append((_pack(example.line, example.index), key, fingerprint, field))
+            self._field, self._fielded = self._field_of(example), True
+        if key in first:
+            self._repeats.append((_pack(example.line, example.index), key, fingerprint, self._field_of(example)))
         else:
-            self._first[key] = _pack(example.line, example.index, fingerprint)
-        yield from ()
+            first[key] = _pack(example.line, example.index, fingerprint)
+        return ()
 
     def merge(self, other: Rule) -> None:
         """Fold another shard's state into this one. The occurrence with the lowest record number is
@@ -194,7 +197,7 @@ class DuplicateExample(_FirstOccurrence):
     new_variants_only = False
 
     def _key(self, example: Example) -> tuple[bytes, int]:
-        return _pair_digest(example.input_text, example.output_text), 0
+        return _pair_key(example), 0
 
     def _report(self, ctx: Context, repeat: _Repeat, first: int) -> Finding:
         where = repeat[0]
@@ -238,7 +241,7 @@ class ConflictingOutputs(_FirstOccurrence):
     default_severity = Severity.WARNING
 
     def _key(self, example: Example) -> tuple[bytes, int]:
-        return digest(example.input_text), _fingerprint(example.output_text)
+        return input_digest(example), int.from_bytes(output_digest(example)[:8], "big")
 
     def _field_of(self, example: Example) -> str | None:
         return example.fields.get("output")
@@ -289,7 +292,7 @@ class NearDuplicateInput(_FirstOccurrence):
     default_severity = Severity.INFO
 
     def _key(self, example: Example) -> tuple[bytes, int]:
-        return digest(normalize_text(example.input_text)), _fingerprint(example.input_text)
+        return normalized_input_digest(example), int.from_bytes(input_digest(example)[:8], "big")
 
     def _field_of(self, example: Example) -> str | None:
         return example.fields.get("input")
@@ -357,22 +360,29 @@ class SplitLeakage(Rule):
                 self._train, self._train_path = found, ctx.file.pair
         yield from ()
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         if self._index is not None:
-            self._index.setdefault(digest(normalize_text(example.input_text)), _pack(example.line, example.index))
+            key = normalized_input_digest(example)
+            if key not in self._index:
+                self._index[key] = _pack(example.line, example.index)
         elif self._train is not None and self._train_path is not None:
-            first = self._train.get(digest(normalize_text(example.input_text)))
+            first = self._train.get(normalized_input_digest(example))
             if first is not None:
-                field = example.fields.get("input")
-                yield self.finding(
-                    ctx,
-                    f"input also appears in the training file {self._train_path} at {_where(first)}; a "
-                    "leaked example makes validation scores look better than the model is. Remove it "
-                    "from one of the two files",
-                    at=example,
-                    field=field,
-                    related=(_location(self._train_path, first),),
-                )
+                return self._leak(example, ctx, first)
+        return ()
+
+    def _leak(self, example: Example, ctx: Context, first: int) -> Iterator[Finding]:
+        train_path = self._train_path
+        assert train_path is not None
+        yield self.finding(
+            ctx,
+            f"input also appears in the training file {train_path} at {_where(first)}; a "
+            "leaked example makes validation scores look better than the model is. Remove it "
+            "from one of the two files",
+            at=example,
+            field=example.fields.get("input"),
+            related=(_location(train_path, first),),
+        )
 
     def merge(self, other: Rule) -> None:
         """Training side: fold another shard's index (the lowest record number is the first
@@ -611,13 +621,13 @@ class SimilarInputs(Rule):
         self._field: str | None = None
         self._skipped = 0
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         if len(self._records) >= self.opts.max_records:
             self._skipped += 1
-            return
-        normalized = normalize_text(example.input_text)
+            return ()
+        normalized = normalized_input(example)
         if not normalized:
-            return
+            return ()
         if not self._records:
             self._field = example.fields.get("input")
         self._pending.append(normalized)
@@ -626,7 +636,7 @@ class SimilarInputs(Rule):
         self._records.append(example.index)
         if len(self._pending) >= _BATCH:
             self._flush()
-        yield from ()
+        return ()
 
     def _flush(self) -> None:
         if self._pending:

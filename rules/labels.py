@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
+from rules._example import output_digest
 from rules._text import plural, thousands
 from validator.api import Context, Example, Finding, Location, Rule, Severity, digest
 
@@ -122,17 +123,19 @@ class RareLabel(Rule):
         self._first: dict[bytes, tuple[int, int, str | None]] = {}
         self._overflow = False
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         if self._overflow:
-            return
-        key = digest(example.output_text.strip())
+            return ()
+        text = example.output_text
+        stripped = text.strip()
+        key = output_digest(example) if stripped == text else digest(stripped)
         if key not in self._first:
             if len(self._first) >= MAX_TRACKED:
                 self._overflow = True
                 self._first.clear()
-                return
+                return ()
             self._first[key] = (example.line, example.index, example.fields.get("output"))
-        yield from ()
+        return ()
 
     def merge(self, other: Rule) -> None:
         assert isinstance(other, RareLabel)
@@ -281,23 +284,24 @@ class InconsistentLabel(Rule):
         super().__init__(options)
         self._spellings: dict[str, _Spelling] = {}
         self._overflow = False
+        self._max_per_variant: int = self.opts.max_per_variant
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         text = example.output_text
         if self._overflow or len(text) > MAX_LABEL_CHARS or not text.strip():
-            return
+            return ()
         spelling = self._spellings.get(text)
         if spelling is None:
             if len(self._spellings) >= MAX_TRACKED:
                 self._overflow = True
                 self._spellings.clear()
-                return
+                return ()
             spelling = self._spellings[text] = _Spelling(example.fields.get("output"))
         spelling.count += 1
-        if len(spelling.lines) < self.opts.max_per_variant:
+        if len(spelling.lines) < self._max_per_variant:
             spelling.lines.append(example.line)
             spelling.records.append(example.index)
-        yield from ()
+        return ()
 
     def merge(self, other: Rule) -> None:
         assert isinstance(other, InconsistentLabel)

@@ -20,7 +20,7 @@ import json
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rules.labels import InconsistentLabel
@@ -179,19 +179,24 @@ def markers_of(text: str) -> tuple[str, ...]:
         return ()
     found: list[str] = []
     starts_with_label = False
+    match_before = _BEFORE_COLON_REVERSED.match
     for colon in _COLON.finditer(text):
         end = colon.start()
-        before = text[max(0, end - _LOOK_BACK) : end][::-1]
-        match = _BEFORE_COLON_REVERSED.match(before)
+        before = text[end - _LOOK_BACK if end > _LOOK_BACK else 0 : end][::-1]
+        match = match_before(before)
         if match is not None and len(match.group("label")) <= _MAX_LABEL and _anchored(text, end - match.end()):
             label, hashes = match.group("label")[::-1], match.group("hashes")
             found.append(f"{hashes} {label}" if hashes else label)
-            if not found[1:] and not text[: end - match.end("label")].strip(" \t\r\n#*_"):
+            if len(found) == 1 and not text[: end - match.end("label")].strip(" \t\r\n#*_"):
                 starts_with_label = True
         elif starts_with_label and colon.group() == ":" and text[end + 1 : end + 2] in (" ", "\t"):
             word = _WORD_REVERSED.match(before)
             if word is not None and text[end - word.end() - 1 : end - word.end()] in (" ", "\t"):
                 found.append(word.group()[::-1])
+    labels = tuple(found)
+    cached = _MARKERS.get(labels)
+    if cached is not None:
+        return cached
     markers: list[str] = []
     seen: set[str] = set()
     for label in found:
@@ -201,7 +206,14 @@ def markers_of(text: str) -> tuple[str, ...]:
             markers.append(marker)
             if len(markers) == _MAX_MARKERS:
                 break
-    return tuple(markers)
+    if len(_MARKERS) >= 4096:
+        _MARKERS.clear()
+    result = _MARKERS[labels] = tuple(markers)
+    return result
+
+
+#: Markers of a list of raw labels (memoised like :data:`_NORMAL`: most inputs of a file share them).
+_MARKERS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _sequence(markers: tuple[str, ...]) -> str:
@@ -275,10 +287,10 @@ class InconsistentFieldMarkers(Rule):
         self._signatures: list[tuple[str, ...]] = []
         self._counts: list[int] = []
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         text = example.input_text
-        if _blank(text):
-            return iter(())
+        if not text or text.isspace():
+            return ()
         signature = markers_of(text)
         sid = self._ids.get(signature)
         if sid is None and len(self._signatures) < _MAX_SIGNATURES:
@@ -291,7 +303,7 @@ class InconsistentFieldMarkers(Rule):
             self._counts[sid] += 1
         self._where.add(example)
         self._sig.append(sid)
-        return iter(())
+        return ()
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
         total = len(self._where)
@@ -365,6 +377,10 @@ class _Key:
     refs: list[int] = field(default_factory=list)
     #: ``firsts[k]``: the common-prefix length of ``refs[k]`` and ``refs[0]``.
     firsts: list[int] = field(default_factory=list)
+    #: A recent text's common-prefix length with ``refs[0]`` and that prefix: texts of one key tend
+    #: to share as much with it as the previous one did, which one ``startswith`` confirms.
+    hint: int = -1
+    hint_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -408,33 +424,50 @@ class _Anchors:
 
     def add(self, anchor: str) -> None:
         """Count one text by its anchor (at most ``window`` characters)."""
-        key = anchor[: self.keylen]
+        keylen = self.keylen
+        key = anchor[:keylen]
         entry = self._keys.get(key)
         if entry is None:
             if len(self._keys) >= self._KEYS:
                 self._evict()
             entry = self._keys[key] = _Key(_key_hash(key))
         entry.count += 1
-        refs, firsts = entry.refs, entry.firsts
-        best, best_len, first = 0, 0, len(anchor)
+        refs = entry.refs
+        size = len(anchor)
+        best, best_len, first = 0, 0, size
         if refs:
             # One full comparison, with the first reference; the others mostly follow from what
             # they share with it: lcp(x, r) = min(lcp(x, r0), lcp(r0, r)) unless those are equal.
-            first = _common_prefix(anchor, self._refs[refs[0]], self.keylen)
-            best, best_len = refs[0], first
-            for k in range(1, len(refs)):
-                with_first = firsts[k]
-                if with_first == first:
-                    length = _common_prefix(anchor, self._refs[refs[k]], first)
+            texts = self._refs
+            best = refs[0]
+            ref = texts[best]
+            hint = entry.hint
+            if hint >= keylen and anchor.startswith(entry.hint_text):
+                # exact: the texts share ``hint`` characters; the common prefix ends there unless the
+                # next characters match too
+                if hint >= size or hint >= len(ref) or anchor[hint] != ref[hint]:
+                    first = hint
                 else:
-                    length = first if first < with_first else with_first
-                if length > best_len:
-                    best, best_len = refs[k], length
-        if anchor and best_len < len(anchor) and len(refs) < self._REFS_PER_KEY:
-            best, best_len = self._next, len(anchor)
+                    first = _common_prefix(anchor, ref, hint)
+            else:
+                first = _common_prefix(anchor, ref, keylen)
+                entry.hint, entry.hint_text = first, ref[:first]
+            best_len = first
+            if len(refs) > 1:
+                firsts = entry.firsts
+                for k in range(1, len(refs)):
+                    with_first = firsts[k]
+                    if with_first == first:
+                        length = _common_prefix(anchor, texts[refs[k]], first)
+                    else:
+                        length = first if first < with_first else with_first
+                    if length > best_len:
+                        best, best_len = refs[k], length
+        if size and best_len < size and len(refs) < self._REFS_PER_KEY:
+            best, best_len = self._next, size
             self._refs[best] = anchor
             refs.append(best)
-            firsts.append(first)
+            entry.firsts.append(first)
             self._next += 1
         self.hash.append(entry.hash)
         self.ref.append(best)
@@ -594,11 +627,12 @@ class InconsistentPreamble(Rule):
         self._where = _Where()
         self._anchors = _Anchors(keylen=max(1, min(self.opts.min_length, _PREAMBLE_WINDOW)), window=_PREAMBLE_WINDOW)
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
-        if not _blank(example.input_text):
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
+        text = example.input_text
+        if text and not text.isspace():
             self._where.add(example)
-            self._anchors.add(_head(example.input_text, _PREAMBLE_WINDOW))
-        return iter(())
+            self._anchors.add(_head(text, _PREAMBLE_WINDOW))
+        return ()
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
         total = len(self._where)
@@ -660,14 +694,20 @@ class InconsistentSuffix(Rule):
     def __init__(self, options: SuffixOptions | None = None) -> None:
         super().__init__(options)
         self._roles = {role: (_Where(), _Anchors(keylen=1, window=_SUFFIX_WINDOW)) for role in ("input", "output")}
+        self._input, self._output = self._roles["input"], self._roles["output"]
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
-        for role, text in (("input", example.input_text), ("output", example.output_text)):
-            if not _blank(text):
-                where, anchors = self._roles[role]
-                where.add(example)
-                anchors.add(_tail(text, _SUFFIX_WINDOW)[::-1])
-        return iter(())
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
+        text = example.input_text
+        if text and not text.isspace():
+            where, anchors = self._input
+            where.add(example)
+            anchors.add(_tail(text, _SUFFIX_WINDOW)[::-1])
+        text = example.output_text
+        if text and not text.isspace():
+            where, anchors = self._output
+            where.add(example)
+            anchors.add(_tail(text, _SUFFIX_WINDOW)[::-1])
+        return ()
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
         found: list[tuple[int, int, Finding]] = []
@@ -749,14 +789,20 @@ class StrayWhitespace(Rule):
     def __init__(self, options: WhitespaceOptions | None = None) -> None:
         super().__init__(options)
         self._roles = {role: (_Where(), array("B")) for role in ("input", "output")}
+        self._input, self._output = self._roles["input"], self._roles["output"]
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
-        for role, text in (("input", example.input_text), ("output", example.output_text)):
-            if not _blank(text):
-                where, bits = self._roles[role]
-                where.add(example)
-                bits.append(_ends(text))
-        return iter(())
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
+        text = example.input_text
+        if text and not text.isspace():
+            where, bits = self._input
+            where.add(example)
+            bits.append((_LEAD if text[0].isspace() else 0) | (_TRAIL if text[-1].isspace() else 0))
+        text = example.output_text
+        if text and not text.isspace():
+            where, bits = self._output
+            where.add(example)
+            bits.append((_LEAD if text[0].isspace() else 0) | (_TRAIL if text[-1].isspace() else 0))
+        return ()
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
         share = _share(self.opts.share)
@@ -864,15 +910,15 @@ class InvalidJsonOutput(Rule):
         self._kind = array("B")
         self._errors: dict[int, str] = {}  # record position -> why (bounded)
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         text = example.output_text
-        if not _blank(text):
+        if text and not text.isspace():
             kind, why = _json_kind(text)
             if kind != _JSON and len(self._errors) < _MAX_ERRORS:
                 self._errors[len(self._where)] = why[:200]
             self._where.add(example)
             self._kind.append(kind)
-        return iter(())
+        return ()
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
         total = len(self._where)
