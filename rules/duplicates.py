@@ -201,19 +201,13 @@ class DuplicateExample(_FirstOccurrence):
 
     def _report(self, ctx: Context, repeat: _Repeat, first: int) -> Finding:
         where = repeat[0]
-        return Finding(
-            code=self.code,
-            name=self.name,
-            severity=self.default_severity,
-            message=(
-                f"example repeats {_where(first)} exactly (same input and output); duplicates are "
-                "over-weighted in training. Drop this record"
-            ),
-            path=ctx.path,
+        return self.finding(
+            ctx,
+            f"example repeats {_where(first)} exactly (same input and output); duplicates are "
+            "over-weighted in training. Drop this record",
             line=_line(where),
-            record=_record(where) or None,
+            record=_record(where),
             related=(_location(ctx.path, first),),
-            fixable=True,
         )
 
 
@@ -254,18 +248,14 @@ class ConflictingOutputs(_FirstOccurrence):
             if classification
             else "the model is taught two answers to one prompt"
         )
-        return Finding(
-            code=self.code,
-            name=self.name,
-            severity=Severity.ERROR if classification else self.default_severity,
-            message=(
-                f"input also appears at {_where(first)} with a different output ({why}). Keep one output "
-                "per input and correct or drop the other records"
-            ),
-            path=ctx.path,
+        return self.finding(
+            ctx,
+            f"input also appears at {_where(first)} with a different output ({why}). Keep one output "
+            "per input and correct or drop the other records",
             line=_line(where),
-            record=_record(where) or None,
+            record=_record(where),
             field=field,
+            severity=Severity.ERROR if classification else None,
             related=(_location(ctx.path, first, field),),
         )
 
@@ -299,18 +289,13 @@ class NearDuplicateInput(_FirstOccurrence):
 
     def _report(self, ctx: Context, repeat: _Repeat, first: int) -> Finding:
         where, _, _, field = repeat
-        return Finding(
-            code=self.code,
-            name=self.name,
-            severity=self.default_severity,
-            message=(
-                f"input equals the input of {_where(first)} once case, whitespace and Unicode width are "
-                "normalised; the two are near-duplicates. Keep one of them, or ignore D003 if the "
-                "variation is deliberate"
-            ),
-            path=ctx.path,
+        return self.finding(
+            ctx,
+            f"input equals the input of {_where(first)} once case, whitespace and Unicode width are "
+            "normalised; the two are near-duplicates. Keep one of them, or ignore D003 if the "
+            "variation is deliberate",
             line=_line(where),
-            record=_record(where) or None,
+            record=_record(where),
             field=field,
             related=(_location(ctx.path, first, field),),
         )
@@ -739,18 +724,13 @@ class SimilarInputs(Rule):
                 continue
             source = int(best_source[position])
             first = _pack(int(lines[source]), int(record_numbers[source]))
-            yield Finding(
-                code=self.code,
-                name=self.name,
-                severity=self.default_severity,
-                message=(
-                    f"input is about {similarity:.0%} similar to the input of {_where(first)} (estimated "
-                    f"Jaccard similarity of {self.opts.shingle_size}-word shingles, above {threshold:g}); "
-                    "near-copies over-weight one prompt. Drop or rewrite one of them"
-                ),
-                path=ctx.path,
+            yield self.finding(
+                ctx,
+                f"input is about {similarity:.0%} similar to the input of {_where(first)} (estimated "
+                f"Jaccard similarity of {self.opts.shingle_size}-word shingles, above {threshold:g}); "
+                "near-copies over-weight one prompt. Drop or rewrite one of them",
                 line=int(lines[position]),
-                record=int(record_numbers[position]) or None,
+                record=int(record_numbers[position]),
                 field=self._field,
                 related=(_location(ctx.path, first, self._field),),
             )

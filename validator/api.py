@@ -380,13 +380,15 @@ class Rule:
         at: Example | Record | None = None,
         field: str | None = None,
         line: int | None = None,
+        record: int | None = None,
         column: int | None = None,
         severity: Severity | None = None,
         related: Iterable[Location] = (),
         fixable: bool | None = None,
     ) -> Finding:
-        """Build a finding of this rule located at ``at`` (an example or a record) or at ``line``."""
-        record_no: int | None = None
+        """Build a finding of this rule located at ``at`` (an example or a record) or at ``line`` and
+        ``record`` (for rules that keep compact locations instead of the objects)."""
+        record_no: int | None = record or None
         if at is not None:
             line = at.line if line is None else line
             record_no = at.index or None
