@@ -527,8 +527,8 @@ def _expected_real(name: str, path: Path) -> set[tuple[str, int | None, str | No
     # dbpedia: every text starts with a space (200 of 200): a convention, not stray whitespace, and
     # the 14 category names share no separator. Alpaca en/zh: free-form instructions, no dominant
     # markers, preamble, separator or JSON. The Gemini number sequence: 15 records, under the
-    # 20-example minimum (and untemplated anyway). The chat files map to no shape tunelint reads yet
-    # (F007), so no example reaches the T rules.
+    # 20-example minimum (and untemplated anyway). Toy chat: 5 records. Drone: every input opens with
+    # the same system message, which is the detected preamble (no deviation, so no finding).
     return set()
 
 
@@ -541,7 +541,12 @@ def test_real_dataset_template_findings(
     got = found(report)
     assert len(got) == len(set(got))
     assert set(got) == _expected_real(name, path)
-    assert report.files[0].template is None
+    template = report.files[0].template
+    if name == "openai-cookbook__drone_training.jsonl":
+        assert template is not None
+        assert template["preamble"].startswith("You are an intelligent AI that controls a drone.")
+    else:
+        assert template is None
 
 
 def test_t003_long_repeated_tail_is_content_not_a_separator() -> None:

@@ -63,6 +63,7 @@ def lint(
     fail_on: str | Severity | None = None,
     input_field: str | None = None,
     output_field: str | None = None,
+    tokenizer: str | None = None,
     isolated: bool = False,
     validation: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
 ) -> Report:
@@ -73,7 +74,9 @@ def lint(
     ``config`` is a config file path or a mapping of config keys; without it, config files are
     discovered next to each linted file (``isolated=True`` skips discovery). Keyword options beat
     the config, as command-line options do. ``validation`` names validation/test file(s) to lint
-    with ``source`` (one training file) and check for split leakage (D004).
+    with ``source`` (one training file) and check for split leakage (D004). ``tokenizer`` chooses how
+    tokens are counted (``"estimate"``, ``"tiktoken:NAME"``, ``"tiktoken:PATH"``, ``"hf:PATH"``; see
+    :mod:`validator.tokens`).
     """
     from validator.runner import base_settings, run_lint
 
@@ -90,6 +93,7 @@ def lint(
         "fail-on": threshold,
         "input-field": input_field,
         "output-field": output_field,
+        "tokenizer": tokenizer,
     }
     return run_lint(
         source,

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 __all__ = [
+    "ROLE_KINDS",
     "TASKS",
     "Context",
     "Example",
@@ -43,11 +44,15 @@ __all__ = [
     "Location",
     "NoOptions",
     "ParseError",
+    "Part",
     "Profile",
     "Record",
     "RecordKind",
     "Rule",
     "Severity",
+    "ToolCall",
+    "TuningParameter",
+    "TuningRequest",
     "Turn",
     "Violation",
     "digest",
@@ -203,13 +208,56 @@ class Violation:
     expected: str = ""
 
 
+#: Canonical roles of conversation turns, whatever a shape calls them (``model``, ``gpt``, ...).
+ROLE_KINDS: tuple[str, ...] = ("system", "user", "assistant", "tool")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A content part of a turn other than plain text: its kind as the record names it
+    (``fileData``, ``inlineData``, ``functionCall``, ``image_url``, ...) and where it is."""
+
+    kind: str
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A tool (function) call made by a model/assistant turn.
+
+    ``arguments`` is kept as written: OpenAI requires a JSON *string*, Vertex an object. ``id`` is
+    the call id when the format has one (OpenAI ``tool_calls[].id``, Gemini ``functionCall.id``).
+    """
+
+    name: str | None
+    arguments: Any = None
+    id: str | None = None
+    field: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One turn of a conversation: its role, its text and where the text lives in the record."""
+    """One turn of a conversation.
+
+    ``role`` is the role as written in the record; ``kind`` its canonical meaning (one of
+    :data:`ROLE_KINDS`), or ``""`` when the shape does not know the role. ``text`` is the turn's
+    plain text (text parts joined), ``field`` the JSON pointer of that text (or of the turn when it
+    has none) and ``at`` the pointer of the turn itself. ``responds_to`` holds the ids (or, for
+    Gemini, the function names) of the calls a tool/function response answers. ``trainable`` is
+    false for an OpenAI turn with ``weight: 0``.
+    """
 
     role: str
     text: str
     field: str | None = None
+    kind: str = ""
+    at: str | None = None
+    parts: tuple[Part, ...] = ()
+    tool_calls: tuple[ToolCall, ...] = ()
+    responds_to: tuple[str, ...] = ()
+    trainable: bool = True
+    #: True when the turn's text field is missing or null (as opposed to an empty string).
+    no_text: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +265,12 @@ class Example:
     """A record mapped to the canonical form every rule reads.
 
     ``input_text`` and ``output_text`` are the texts simple rules use; for chat shapes the output is
-    the final target turn and the input everything before it. ``fields`` maps ``"input"`` and
-    ``"output"`` to where those texts live (a JSON pointer or a CSV column) so findings can point there.
+    the final target turn (``turns[target]``) and the input everything before it, system instruction
+    included, joined with newlines. ``fields`` maps ``"input"`` and ``"output"`` to where those texts
+    live (a JSON pointer or a CSV column) so findings can point there; a shape without an output
+    (plain ``text``) has no ``"output"`` entry. ``turns`` is empty for single-turn shapes.
+    ``rejected`` is the non-preferred answer of a preference pair. ``input_tokens`` and
+    ``output_tokens`` are counted by the run's token counter (see :attr:`Context.tokens`).
     """
 
     index: int
@@ -230,6 +282,10 @@ class Example:
     turns: tuple[Turn, ...] = ()
     system: str | None = None
     raw: Any = None
+    target: int | None = None
+    rejected: Turn | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +293,11 @@ class Profile:
     """Provider limits and recommendations, loaded from a TOML data file (see ``validator.profiles``).
 
     A limit of ``None`` means the profile sets none. Character limits are inclusive: a text exactly at
-    the limit passes.
+    the limit passes. Conversation keys: ``roles`` lists the canonical roles (:data:`ROLE_KINDS`) the
+    provider accepts (``None``: whatever the shape defines); ``parts`` maps each non-text part kind the
+    provider can train on to the canonical roles that may carry it (``None``: any part anywhere);
+    ``warn_parts`` are accepted but risky part kinds; ``alternate`` requires user and model turns to
+    alternate. Tuning-request keys feed the H rules.
     """
 
     name: str
@@ -248,13 +308,67 @@ class Profile:
     max_output_chars: int | None = None
     min_examples: int | None = None
     max_examples: int | None = None
+    max_validation_examples: int | None = None
+    max_example_tokens: int | None = None
     recommended_examples: Mapping[str, int] = field(default_factory=dict)
     recommended_upper: Mapping[str, int] = field(default_factory=dict)
+    roles: tuple[str, ...] | None = None
+    parts: Mapping[str, tuple[str, ...]] | None = None
+    warn_parts: tuple[str, ...] = ()
+    alternate: bool = True
+    default_epochs: int | None = None
+    max_display_name: int | None = None
+    tuned_model_id_pattern: str | None = None
+    adapter_sizes: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    #: The built-in or config profile this one extends (``None`` for a built-in profile).
+    extends: str | None = None
     notes: Mapping[str, str] = field(default_factory=dict)
 
     def recommended_for(self, task: str) -> int | None:
         """The recommended example count for ``task`` (falling back to ``general``)."""
         return self.recommended_examples.get(task, self.recommended_examples.get("general"))
+
+    def adapter_sizes_for(self, base_model: str) -> tuple[int, ...] | None:
+        """Adapter sizes the profile documents for ``base_model`` (longest matching model-name
+        prefix, after any ``.../models/`` path), or ``None`` when the model is not listed."""
+        model = base_model.rsplit("/", 1)[-1]
+        best: str | None = None
+        for prefix in self.adapter_sizes:
+            if model.startswith(prefix) and (best is None or len(prefix) > len(best)):
+                best = prefix
+        return self.adapter_sizes[best] if best is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class TuningParameter:
+    """One hyperparameter or setting of a tuning job, with where it was written.
+
+    ``name`` is canonical (``epochs``, ``batch_size``, ``learning_rate``,
+    ``learning_rate_multiplier``, ``display_name``, ``tuned_model_id``, ``adapter_size``,
+    ``base_model``); ``field`` is the JSON pointer in a request body or the key in a config file.
+    """
+
+    name: str
+    value: Any
+    path: str
+    line: int | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TuningRequest:
+    """The settings of a tuning job: the body of a Gemini API ``tunedModels.create`` call
+    (``kind="gemini-api"``), of a Vertex AI ``tuningJobs`` create call (``"vertex"``), or the
+    ``[tuning]`` table of a config file (``"config"``). ``inline_examples`` is true when the body
+    carries the training examples itself (their records are linted as the file's records)."""
+
+    kind: str
+    parameters: Mapping[str, TuningParameter] = field(default_factory=dict)
+    inline_examples: bool = False
+
+    def get(self, name: str) -> TuningParameter | None:
+        """The parameter called ``name`` when it was set."""
+        return self.parameters.get(name)
 
 
 @dataclass(slots=True)
@@ -286,6 +400,11 @@ class FileFacts:
     #: The dataset's detected template, published by template rules in ``finish`` (keys such as
     #: ``markers``, ``share``, ``preamble``, ``suffix``); reported as ``files[].template``.
     template: dict[str, Any] = field(default_factory=dict)
+    #: Role name as written -> canonical role (:data:`ROLE_KINDS`) for the file's conversation shape;
+    #: ``None`` for single-turn shapes.
+    roles: Mapping[str, str] | None = None
+    #: The tuning job this file describes (a request body) or that config declares, else ``None``.
+    tuning: TuningRequest | None = None
 
 
 @dataclass(slots=True)
@@ -304,6 +423,11 @@ class Context:
     #: State shared by all files of one run, for cross-file rules (split leakage). Key it by
     #: ``(rule code, path)``; keep values compact (digests).
     shared: dict[Any, Any] = field(default_factory=dict)
+    #: How ``Example.input_tokens``/``output_tokens`` were counted, for messages: e.g. ``"estimated
+    #: offline (...)"`` or ``"counted with tiktoken o200k_base"``.
+    tokens: str = "estimated"
+    #: True when the counts come from an estimate rather than a real tokenizer.
+    tokens_estimated: bool = True
 
     @property
     def path(self) -> str:

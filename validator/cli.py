@@ -117,6 +117,7 @@ def main() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (tool errors still exit 2).")
 @click.option("--profile", help="Provider profile (see 'tunelint profiles'); default follows the shape.")
 @click.option("--task", type=click.Choice(TASKS), help="Task, for recommended example counts.")
+@click.option("--tokenizer", help="Token counter: estimate (default), tiktoken:NAME|PATH, hf:PATH.")
 @click.option("--input-field", help="Field (or CSV column) holding the input text.")
 @click.option("--output-field", help="Field (or CSV column) holding the output text.")
 @click.option("--validation", "validation", multiple=True, type=click.Path(dir_okay=False),
@@ -139,6 +140,7 @@ def lint_command(
     exit_zero: bool,
     profile: str | None,
     task: str | None,
+    tokenizer: str | None,
     input_field: str | None,
     output_field: str | None,
     validation: tuple[str, ...],
@@ -153,8 +155,6 @@ def lint_command(
     reporter = get_reporter(output_format)
     if config_path is not None and isolated:
         _fail("--config and --isolated cannot be used together")
-    if profile is not None:
-        load_profile(profile)  # fail fast on a typo, before reading any data
     overrides = {
         "profile": profile,
         "task": task,
@@ -164,6 +164,7 @@ def lint_command(
         "fail-on": fail_on,
         "input-field": input_field,
         "output-field": output_field,
+        "tokenizer": tokenizer,
     }
     report = run_lint(
         list(paths),

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from validator.api import TASKS, Severity
+from validator.api import TASKS, Profile, Severity, TuningParameter, TuningRequest
 from validator.errors import ConfigError
-from validator.profiles import available_profiles
+from validator.profiles import available_profiles, resolve_profiles
 from validator.splits import DatasetPair
 
 if sys.version_info >= (3, 11):
@@ -30,7 +30,7 @@ __all__ = ["CONFIG_FILES", "Settings", "find_config", "load_config_file", "setti
 CONFIG_FILES = (".tunelint.toml", "tunelint.toml", "pyproject.toml")
 
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude")
-_STR_KEYS = ("profile", "task", "input-field", "output-field")
+_STR_KEYS = ("profile", "task", "input-field", "output-field", "tokenizer")
 KNOWN_KEYS = (
     *_STR_KEYS,
     *_LIST_KEYS,
@@ -39,7 +39,21 @@ KNOWN_KEYS = (
     "per-file-ignores",
     "rules",
     "datasets",
+    "profiles",
+    "tuning",
 )
+
+#: ``[tuning]`` keys -> (canonical parameter name, accepted value types).
+TUNING_KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
+    "epochs": ("epochs", (int,)),
+    "batch-size": ("batch_size", (int,)),
+    "learning-rate": ("learning_rate", (int, float)),
+    "learning-rate-multiplier": ("learning_rate_multiplier", (int, float)),
+    "display-name": ("display_name", (str,)),
+    "tuned-model-id": ("tuned_model_id", (str,)),
+    "adapter-size": ("adapter_size", (int, str)),
+    "base-model": ("base_model", (str,)),
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,11 @@ class Settings:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     datasets: tuple[DatasetPair, ...] = ()
+    tokenizer: str | None = None
+    #: Profiles defined in config (``[profiles.<name>]``), by name.
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
+    #: Hyperparameters declared in ``[tuning]``, linted by the H rules with every dataset.
+    tuning: TuningRequest | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
     #: Directory that relative globs (per-file-ignores, exclude) are resolved against.
     root: str = "."
@@ -66,7 +85,7 @@ class Settings:
     def merged(self, overrides: Mapping[str, Any], origin: str) -> Settings:
         """A copy with ``overrides`` (keys as in the config file, ``None`` values skipped) applied."""
         other = settings_from_mapping(
-            {k: v for k, v in overrides.items() if v is not None}, origin, root=self.root
+            {k: v for k, v in overrides.items() if v is not None}, origin, root=self.root, known_profiles=self.profiles
         )
         changes = {
             attr: getattr(other, attr)
@@ -121,10 +140,17 @@ def load_config_file(path: Path) -> Settings:
     else:
         data = _read_toml(path)
         where = str(path)
-    return settings_from_mapping(data, where, root=str(path.parent))
+    return settings_from_mapping(data, where, root=str(path.parent), path=str(path))
 
 
-def settings_from_mapping(data: Mapping[str, Any], origin: str, root: str = ".") -> Settings:
+def settings_from_mapping(
+    data: Mapping[str, Any],
+    origin: str,
+    root: str = ".",
+    *,
+    path: str | None = None,
+    known_profiles: Mapping[str, Profile] | None = None,
+) -> Settings:
     """Validate config keys and values; raise :class:`ConfigError` naming ``origin`` and the key."""
     for key in data:
         if key not in KNOWN_KEYS:
@@ -138,10 +164,18 @@ def settings_from_mapping(data: Mapping[str, Any], origin: str, root: str = ".")
     for key in _STR_KEYS:
         if key in data:
             values[_ATTRS[key]] = _string(data[key], origin, key)
-    if "profile" in values and values["profile"] not in available_profiles():
-        raise ConfigError(
-            f"{origin}: profile {values['profile']!r} is not one of: {', '.join(available_profiles())}"
+    profiles: dict[str, Profile] = dict(known_profiles or {})
+    if "profiles" in data:
+        table = _table(data["profiles"], origin, "profiles")
+        profiles.update(
+            resolve_profiles({str(k): _table(v, origin, f"profiles.{k}") for k, v in table.items()}, origin)
         )
+        values["profiles"] = profiles
+    if "profile" in values and values["profile"] not in (*available_profiles(), *profiles):
+        choices = sorted({*available_profiles(), *profiles})
+        raise ConfigError(f"{origin}: profile {values['profile']!r} is not one of: {', '.join(choices)}")
+    if "tuning" in data:
+        values["tuning"] = _tuning(_table(data["tuning"], origin, "tuning"), origin, path)
     if "task" in values and values["task"] not in TASKS:
         raise ConfigError(f"{origin}: task {values['task']!r} is not one of: {', '.join(TASKS)}")
     for key in _LIST_KEYS:
@@ -168,6 +202,53 @@ def settings_from_mapping(data: Mapping[str, Any], origin: str, root: str = ".")
         values["datasets"] = _datasets(data["datasets"], origin, root)
     origins = {key: origin for key in data}
     return Settings(**values, origins=origins, root=root)
+
+
+def _tuning(table: Mapping[str, Any], origin: str, path: str | None) -> TuningRequest:
+    """``[tuning]``: the hyperparameters a job will use, checked like a request body's."""
+    lines = _key_lines(path, table) if path else {}
+    parameters: dict[str, TuningParameter] = {}
+    for key, value in table.items():
+        if key not in TUNING_KEYS:
+            raise ConfigError(f"{origin}: tuning.{key}: unknown key; allowed: {', '.join(TUNING_KEYS)}")
+        name, types = TUNING_KEYS[key]
+        if isinstance(value, bool) or not isinstance(value, types):
+            expected = _EXPECTED[types]
+            raise ConfigError(f"{origin}: tuning.{key} must be {expected}, got {value!r}")
+        parameters[name] = TuningParameter(name, value, path or origin, lines.get(key), f"tuning.{key}")
+    return TuningRequest("config", parameters)
+
+
+_EXPECTED: dict[tuple[type, ...], str] = {
+    (int,): "an integer",
+    (int, float): "a number",
+    (str,): "a string",
+    (int, str): "an integer or a string",
+}
+
+
+def _key_lines(path: str, keys: Mapping[str, Any]) -> dict[str, int]:
+    """The line where each key is assigned in the config file (TOML parsers keep no positions);
+    the first assignment after a ``tuning`` table header."""
+    import re
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    found: dict[str, int] = {}
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = re.fullmatch(r"\[\s*(tool\.tunelint\.)?tuning\s*\]", stripped) is not None
+            continue
+        if inside:
+            match = re.match(r'\s*"?([A-Za-z0-9_-]+)"?\s*=', line)
+            if match and match.group(1) in keys and match.group(1) not in found:
+                found[match.group(1)] = number
+    return found
 
 
 _DATASET_KEYS = ("train", "validation", "input-field", "output-field")

@@ -30,9 +30,10 @@ from validator.plugins import RuleRegistry
 from validator.profiles import load_profile
 from validator.readers import read_records
 from validator.report import FileReport
-from validator.schemas import MAPPED, Shape, detect_shape, get_shape, mapped_shape
-from validator.stats import LengthStats
+from validator.schemas import MAPPED, ROLES, Shape, detect_shape, get_shape, mapped_shape
+from validator.stats import LengthStats, TokenStats
 from validator.tasks import OutputTally, infer_task
+from validator.tokens import TokenCounter, make_counter
 
 __all__ = ["FileResult", "lint_file", "lint_memory"]
 
@@ -118,10 +119,20 @@ def _run(
     lookahead, records = _look_ahead(records)
     shape = _file_shape(lookahead, settings, facts)
     facts.schema = shape.name if shape else None
-    profile_name = settings.profile or (shape.default_profile if shape else "generic")
-    profile = load_profile(profile_name)
+    facts.roles = ROLES.get(shape.name) if shape else None
+    if facts.tuning is None:
+        facts.tuning = settings.tuning
+    profile = load_profile(_profile_name(settings, shape, facts), settings.profiles)
     task = settings.task or "general"
-    ctx = Context(profile=profile, task=task, file=facts, shared=shared if shared is not None else {})
+    counter = make_counter(settings.tokenizer)
+    ctx = Context(
+        profile=profile,
+        task=task,
+        file=facts,
+        shared=shared if shared is not None else {},
+        tokens=counter.description,
+        tokens_estimated=counter.estimated,
+    )
 
     rules = _instantiate(registry, settings)
     record_hooks = [r for r in rules if type(r).check_record is not Rule.check_record]
@@ -132,12 +143,14 @@ def _run(
         emit(rule.start(ctx))
 
     input_stats, output_stats = LengthStats(), LengthStats()
+    tokens = TokenStats()
     outputs = OutputTally()
+    labelled = 0
     ref = _field_ref(facts.format)
     for record in _chain(lookahead, records):
         if record.index > 0:
             facts.records += 1
-        example = _classify(record, shape, ref) if record.parsed else None
+        example = _classify(record, shape, ref, counter) if record.parsed else None
         for rule in record_hooks:
             for finding in rule.check_record(record, ctx):
                 emit.one(finding)
@@ -146,18 +159,22 @@ def _run(
         facts.examples += 1
         input_stats.add(len(example.input_text))
         output_stats.add(len(example.output_text))
-        outputs.add(example.output_text)
+        tokens.add(example.input_tokens, example.output_tokens)
+        if "output" in example.fields:  # plain text has no output to tally as a label
+            labelled += 1
+            outputs.add(example.output_text)
         for rule in example_hooks:
             for finding in rule.check(example, ctx):
                 emit.one(finding)
     if settings.task is None:
-        ctx.task = infer_task(outputs, facts.examples, output_stats.percentile(50))
+        ctx.task = infer_task(outputs, labelled, output_stats.percentile(50))
         ctx.task_inferred = True
     if ctx.task == "classification" and not outputs.overflow:
         facts.labels = outputs.labels()
     for rule in rules:
         emit(rule.finish(ctx))
     stats: dict[str, Any] = {"input_chars": input_stats.to_dict(), "output_chars": output_stats.to_dict()}
+    stats["tokens"] = tokens.to_dict(counter, _epochs(facts, profile))
     if facts.labels is not None:
         stats["labels"] = dict(facts.labels)
 
@@ -178,10 +195,33 @@ def _run(
             "max_output_chars": profile.max_output_chars,
             "max_file_bytes": profile.max_file_bytes,
             "min_examples": profile.min_examples,
+            "max_examples": profile.max_examples,
+            "max_example_tokens": profile.max_example_tokens,
             "recommended_examples": profile.recommended_for(ctx.task),
         },
     )
     return FileResult(findings, report)
+
+
+def _profile_name(settings: Settings, shape: Shape | None, facts: FileFacts) -> str:
+    """``--profile`` wins; a tuning request picks its provider; otherwise the shape's default."""
+    if settings.profile:
+        return settings.profile
+    if facts.tuning is not None and facts.tuning.kind in _REQUEST_PROFILES:
+        return _REQUEST_PROFILES[facts.tuning.kind]
+    return shape.default_profile if shape else "generic"
+
+
+_REQUEST_PROFILES = {"gemini-api": "gemini", "vertex": "vertex-gemini"}
+
+
+def _epochs(facts: FileFacts, profile: Any) -> int:
+    """Epochs for the billable-token estimate: the tuning request's or config's, else the profile's
+    default, else 1."""
+    epochs = facts.tuning.get("epochs") if facts.tuning is not None else None
+    if epochs is not None and isinstance(epochs.value, int) and not isinstance(epochs.value, bool) and epochs.value > 0:
+        return epochs.value
+    return profile.default_epochs or 1
 
 
 def _look_ahead(records: Iterator[Record]) -> tuple[list[Record], Iterator[Record]]:
@@ -225,7 +265,7 @@ def _file_shape(lookahead: list[Record], settings: Settings, facts: FileFacts) -
     return None
 
 
-def _classify(record: Record, shape: Shape | None, ref: _Ref) -> Example | None:
+def _classify(record: Record, shape: Shape | None, ref: _Ref, counter: TokenCounter) -> Example | None:
     """Set the record's schema and violations; return its Example when it maps to one."""
     value = record.value
     if not isinstance(value, dict):
@@ -236,13 +276,33 @@ def _classify(record: Record, shape: Shape | None, ref: _Ref) -> Example | None:
     if shape is None:
         return None
     own = shape
-    if not shape.quick_ok(value):
+    violations = shape.violations(value)
+    if violations:
         other = detect_shape(value)
         if shape.name != MAPPED and other is not None and other is not shape and not other.violations(value):
             own = other  # a valid record of another shape: S005 reports the mix
         else:
-            record.violations = tuple(ref.violation(v) for v in shape.violations(value))
+            record.violations = tuple(ref.violation(v) for v in violations)
     record.schema = own.name
+    if own.adapt is not None:
+        adapted = own.adapt(value)
+        if adapted is None:
+            return None
+        return Example(
+            index=record.index,
+            line=record.line,
+            input_text=adapted.input_text,
+            output_text=adapted.output_text,
+            schema=own.name,
+            fields=adapted.fields,
+            turns=adapted.turns,
+            system=adapted.system,
+            raw=value,
+            target=adapted.target,
+            rejected=adapted.rejected,
+            input_tokens=counter.count(adapted.input_text),
+            output_tokens=counter.count(adapted.output_text),
+        )
     texts = own.texts(value)
     if texts is None:
         return None
@@ -255,6 +315,8 @@ def _classify(record: Record, shape: Shape | None, ref: _Ref) -> Example | None:
         schema=own.name,
         fields=ref.fields(keys),
         raw=value,
+        input_tokens=counter.count(input_text),
+        output_tokens=counter.count(output_text),
     )
 
 

@@ -21,9 +21,11 @@ from validator.config import (
 from validator.engine import FileResult, lint_file, lint_memory
 from validator.errors import ConfigError, UsageError
 from validator.plugins import RuleRegistry, load_rules
+from validator.profiles import load_profile
 from validator.report import Report, RuleInfo
 from validator.sources import expand_paths, is_path_like
 from validator.splits import Job, plan_jobs
+from validator.tokens import make_counter
 
 __all__ = ["Overrides", "base_settings", "run_lint", "settings_for"]
 
@@ -156,6 +158,9 @@ def _check_selectors(settings: Settings, registry: RuleRegistry) -> None:
                 if origin is None or origin == "command line":
                     raise
                 raise ConfigError(f"{origin}: {key}: {exc}") from None
+    if settings.profile is not None:
+        load_profile(settings.profile, settings.profiles)  # an unknown name fails before any data is read
+    make_counter(settings.tokenizer)  # likewise a tokenizer that is missing or not available offline
 
 
 def _excluded(path: str, settings: Settings) -> bool:

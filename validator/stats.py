@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["LengthStats"]
+if TYPE_CHECKING:
+    from validator.tokens import TokenCounter
+
+__all__ = ["LengthStats", "TokenStats"]
 
 
 class LengthStats:
@@ -54,4 +57,47 @@ class LengthStats:
             "p95": self.percentile(95),
             "max": max(self._hist),
             "mean": round(self.total / self.count, 1),
+        }
+
+
+class TokenStats:
+    """Token counts per example (input, output, total) and the dataset total, for the summary and
+    the billable-token estimate (Vertex bills dataset tokens times epochs)."""
+
+    __slots__ = ("input", "output", "total")
+
+    def __init__(self) -> None:
+        self.input = LengthStats()
+        self.output = LengthStats()
+        self.total = LengthStats()
+
+    def add(self, input_tokens: int, output_tokens: int) -> None:
+        """Record one example's counts."""
+        self.input.add(input_tokens)
+        self.output.add(output_tokens)
+        self.total.add(input_tokens + output_tokens)
+
+    def merge(self, other: TokenStats) -> None:
+        """Fold another shard's counts into this one."""
+        self.input.merge(other.input)
+        self.output.merge(other.output)
+        self.total.merge(other.total)
+
+    def to_dict(self, counter: TokenCounter, epochs: int) -> dict[str, Any]:
+        """p50/p95/max per role, the dataset total and ``billable`` = total x ``epochs``."""
+
+        def brief(stats: LengthStats) -> dict[str, int]:
+            full = stats.to_dict()
+            return {"p50": full["p50"], "p95": full["p95"], "max": full["max"]}
+
+        return {
+            "method": counter.spec,
+            "estimated": counter.estimated,
+            "description": counter.description,
+            "input": brief(self.input),
+            "output": brief(self.output),
+            "total": brief(self.total),
+            "dataset": self.total.total,
+            "epochs": epochs,
+            "billable": self.total.total * epochs,
         }

@@ -8,20 +8,19 @@ the slower validator runs only where it has something to say.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
-from validator.api import Violation
+from validator.schemas import chat
+from validator.schemas.shape import Adapted, Shape, Texts, pointer
 
 __all__ = [
     "MAPPED",
+    "ROLES",
     "SHAPES",
+    "Adapted",
     "Shape",
     "detect_shape",
     "get_shape",
@@ -32,154 +31,11 @@ __all__ = [
 #: Name of the shape built from ``--input-field/--output-field``.
 MAPPED = "mapped"
 
-# (input text, output text, {"input": key, "output": key}) or None when the texts are not strings.
-Texts = tuple[str, str, dict[str, str]]
-
-
-def pointer(*parts: str | int) -> str:
-    """An RFC 6901 JSON pointer from path parts (``pointer("a/b", 0) == "/a~1b/0"``)."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-@dataclass(frozen=True)
-class Shape:
-    """A record shape. ``claims`` says whether a record's keys announce this shape; ``texts`` maps a
-    record that passed validation to its canonical input and output."""
-
-    name: str
-    schema: Mapping[str, Any]
-    claims: Callable[[Mapping[str, Any]], bool]
-    texts: Callable[[Mapping[str, Any]], Texts | None]
-    default_profile: str = "generic"
-    _required: frozenset[str] = field(default=frozenset())
-    _any_of: tuple[frozenset[str], ...] = ()
-    _allowed: frozenset[str] | None = None
-    _strings: frozenset[str] = field(default=frozenset())
-    _validator: Draft202012Validator | None = field(default=None, compare=False, repr=False)
-
-    @classmethod
-    def build(
-        cls,
-        name: str,
-        schema: Mapping[str, Any],
-        claims: Callable[[Mapping[str, Any]], bool],
-        texts: Callable[[Mapping[str, Any]], Texts | None],
-        default_profile: str = "generic",
-    ) -> Shape:
-        """Compile the quick check from the schema's ``required``, ``anyOf``-of-``required``,
-        ``properties`` (string types) and ``additionalProperties: false``."""
-        props: Mapping[str, Any] = schema.get("properties", {})
-        return cls(
-            name=name,
-            schema=schema,
-            claims=claims,
-            texts=texts,
-            default_profile=default_profile,
-            _required=frozenset(schema.get("required", ())),
-            _any_of=tuple(frozenset(s.get("required", ())) for s in schema.get("anyOf", ())),
-            _allowed=frozenset(props) if schema.get("additionalProperties") is False else None,
-            _strings=frozenset(k for k, v in props.items() if v.get("type") == "string"),
-            _validator=Draft202012Validator(schema),
-        )
-
-    def quick_ok(self, value: Any) -> bool:
-        """True when the record certainly satisfies the schema (the common, fast path)."""
-        if type(value) is not dict:
-            return False
-        keys = value.keys()
-        if not self._required <= keys:
-            return False
-        if self._any_of and not any(group <= keys for group in self._any_of):
-            return False
-        if self._allowed is not None and not keys <= self._allowed:
-            return False
-        for key in self._strings:
-            v = value.get(key)
-            if v is not None and type(v) is not str:
-                return False
-            if v is None and key in value:
-                return False
-        # Keys the quick check does not understand (arrays, objects) go to the full validator.
-        return self._allowed is None or keys <= self._strings
-
-    def violations(self, value: Any) -> tuple[Violation, ...]:
-        """Every structural problem of ``value`` against this shape's JSON Schema."""
-        if self.quick_ok(value):
-            return ()
-        found: list[Violation] = []
-        validator = self._validator or Draft202012Validator(self.schema)
-        for error in validator.iter_errors(value):
-            found.extend(_to_violations(error, self.schema))
-        return tuple(found)
-
-
 @cache
 def _load_schema(name: str) -> dict[str, Any]:
     text = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
-def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterable[Violation]:
-    where = pointer(*error.absolute_path)
-    instance = error.instance
-    # The stubs type these as ``... | Unset``; on an error raised by a validator they are always set.
-    value: Any = error.validator_value
-    subschema: Any = error.schema
-    if error.validator == "required":
-        for key in value:
-            if isinstance(instance, dict) and key not in instance:
-                yield Violation("missing", where + pointer(key), f"required field '{key}' is missing")
-    elif error.validator == "anyOf" and all(
-        set(sub) == {"required"} for sub in value
-    ):
-        options = [k for sub in value for k in sub["required"]]
-        yield Violation(
-            "missing",
-            where + pointer(options[0]),
-            "required field " + " or ".join(f"'{k}'" for k in options) + " is missing",
-        )
-    elif error.validator == "type":
-        expected = value
-        yield Violation(
-            "type",
-            where,
-            f"{'record' if not where else repr(where)} is {_article(_json_type(instance))}, "
-            f"expected {_article(str(expected))}",
-            expected=str(expected),
-        )
-    elif error.validator == "additionalProperties" and isinstance(instance, dict):
-        allowed = set(subschema.get("properties", {}))
-        for key in instance:
-            if key not in allowed:
-                yield Violation(
-                    "unexpected",
-                    where + pointer(key),
-                    f"field '{key}' is not part of this shape",
-                    expected=", ".join(sorted(allowed)),
-                )
-    else:
-        yield Violation("other", where, error.message)
-
-
-def _article(noun: str) -> str:
-    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 # -- the built-in single-turn shapes --------------------------------------------------------------
@@ -211,6 +67,26 @@ def _alpaca_texts(r: Mapping[str, Any]) -> Texts | None:
     return text, output, {"input": "instruction", "output": "output"}
 
 
+def _text_texts(r: Mapping[str, Any]) -> Texts | None:
+    # Language-modelling text has no output: the text is the input, so duplicate and template rules
+    # compare texts, and output rules stay silent (no "output" field).
+    text = r.get("text")
+    return (text, "", {"input": "text"}) if isinstance(text, str) else None
+
+
+def _no_texts(r: Mapping[str, Any]) -> Texts | None:
+    return None  # conversation shapes use their ``adapt`` instead
+
+
+def _has_model_role(r: Mapping[str, Any]) -> bool:
+    messages = r.get("messages")
+    return isinstance(messages, list) and any(isinstance(m, dict) and m.get("role") == "model" for m in messages)
+
+
+_TEXT_KEYS = frozenset(_load_schema("text")["properties"])
+
+
+# Detection order matters: the first shape whose ``claims`` accepts a record's keys wins.
 SHAPES: dict[str, Shape] = {
     s.name: s
     for s in (
@@ -222,16 +98,60 @@ SHAPES: dict[str, Shape] = {
             default_profile="gemini",
         ),
         Shape.build(
+            "vertex-gemini",
+            _load_schema("vertex-gemini"),
+            lambda r: "contents" in r,
+            _no_texts,
+            default_profile="vertex-gemini",
+            adapt=chat.adapt_vertex,
+            quick=chat.quick_vertex,
+        ),
+        Shape.build(
+            "preference",
+            _load_schema("preference"),
+            lambda r: "preferred_output" in r or ("chosen" in r and "rejected" in r),
+            _no_texts,
+            default_profile="openai",
+            adapt=chat.adapt_preference,
+        ),
+        Shape.build(
+            "vertex-messages",
+            _load_schema("vertex-messages"),
+            lambda r: "messages" in r and _has_model_role(r),
+            _no_texts,
+            default_profile="vertex-gemini",
+            adapt=chat.adapt_vertex_messages,
+        ),
+        Shape.build(
+            "openai-chat",
+            _load_schema("openai-chat"),
+            lambda r: "messages" in r,
+            _no_texts,
+            default_profile="openai",
+            adapt=chat.adapt_openai,
+            quick=chat.quick_openai,
+        ),
+        Shape.build(
+            "sharegpt",
+            _load_schema("sharegpt"),
+            lambda r: "conversations" in r,
+            _no_texts,
+            adapt=chat.adapt_sharegpt,
+            quick=chat.quick_sharegpt,
+        ),
+        Shape.build(
             "vertex-palm",
             _load_schema("vertex-palm"),
             lambda r: "input_text" in r or "output_text" in r,
             _pair_texts("input_text", "output_text"),
+            default_profile="vertex-gemini",
         ),
         Shape.build(
             "prompt-completion",
             _load_schema("prompt-completion"),
             lambda r: "prompt" in r and "completion" in r,
             _pair_texts("prompt", "completion"),
+            default_profile="openai",
         ),
         Shape.build(
             "alpaca",
@@ -239,7 +159,23 @@ SHAPES: dict[str, Shape] = {
             lambda r: "instruction" in r,
             _alpaca_texts,
         ),
+        Shape.build(
+            "text",
+            _load_schema("text"),
+            # Only metadata beside the text: {"text", "label"} is classification data, not text.
+            lambda r: "text" in r and r.keys() <= _TEXT_KEYS,
+            _text_texts,
+        ),
     )
+}
+
+#: Role name as written -> canonical role, for each conversation shape.
+ROLES: dict[str, Mapping[str, str]] = {
+    "vertex-gemini": chat.VERTEX_ROLES,
+    "vertex-messages": chat.VERTEX_MESSAGE_ROLES,
+    "openai-chat": chat.OPENAI_ROLES,
+    "preference": chat.OPENAI_ROLES,
+    "sharegpt": chat.SHAREGPT_ROLES,
 }
 
 

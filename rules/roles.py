@@ -1,0 +1,3 @@
+"""placeholder, replaced in this change."""
+
+RULES: tuple[type, ...] = ()

@@ -1,0 +1,183 @@
+"""The :class:`Shape` type: a JSON Schema, a cheap pre-check compiled from it, and an adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from validator.api import Turn, Violation
+
+__all__ = ["Adapted", "Shape", "Texts", "pointer"]
+
+# (input text, output text, {"input": key, "output": key}) or None when the texts are not strings.
+Texts = tuple[str, str, dict[str, str]]
+
+
+def pointer(*parts: str | int) -> str:
+    """An RFC 6901 JSON pointer from path parts (``pointer("a/b", 0) == "/a~1b/0"``)."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Adapted:
+    """A conversation record in canonical form: texts for the simple rules, turns for the R rules,
+    and JSON pointers (``fields``) for findings."""
+
+    input_text: str
+    output_text: str
+    fields: dict[str, str]
+    turns: tuple[Turn, ...]
+    system: str | None = None
+    target: int | None = None
+    rejected: Turn | None = None
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A record shape. ``claims`` says whether a record's keys announce this shape; ``texts`` maps a
+    record that passed validation to its canonical input and output."""
+
+    name: str
+    schema: Mapping[str, Any]
+    claims: Callable[[Mapping[str, Any]], bool]
+    texts: Callable[[Mapping[str, Any]], Texts | None]
+    default_profile: str = "generic"
+    #: Conversation shapes map a record to an :class:`Adapted` (turns and JSON pointers) instead.
+    adapt: Callable[[Mapping[str, Any]], Adapted | None] | None = None
+    #: A hand-written pre-check for nested shapes: True when the record certainly fits the schema.
+    quick: Callable[[Any], bool] | None = None
+    _required: frozenset[str] = field(default=frozenset())
+    _any_of: tuple[frozenset[str], ...] = ()
+    _allowed: frozenset[str] | None = None
+    _strings: frozenset[str] = field(default=frozenset())
+    _validator: Draft202012Validator | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        name: str,
+        schema: Mapping[str, Any],
+        claims: Callable[[Mapping[str, Any]], bool],
+        texts: Callable[[Mapping[str, Any]], Texts | None],
+        default_profile: str = "generic",
+        *,
+        adapt: Callable[[Mapping[str, Any]], Adapted | None] | None = None,
+        quick: Callable[[Any], bool] | None = None,
+    ) -> Shape:
+        """Compile the quick check from the schema's ``required``, ``anyOf``-of-``required``,
+        ``properties`` (string types) and ``additionalProperties: false``."""
+        props: Mapping[str, Any] = schema.get("properties", {})
+        return cls(
+            name=name,
+            schema=schema,
+            claims=claims,
+            texts=texts,
+            default_profile=default_profile,
+            adapt=adapt,
+            quick=quick,
+            _required=frozenset(schema.get("required", ())),
+            _any_of=tuple(frozenset(s.get("required", ())) for s in schema.get("anyOf", ())),
+            _allowed=frozenset(props) if schema.get("additionalProperties") is False else None,
+            _strings=frozenset(k for k, v in props.items() if v.get("type") == "string"),
+            _validator=Draft202012Validator(schema),
+        )
+
+    def quick_ok(self, value: Any) -> bool:
+        """True when the record certainly satisfies the schema (the common, fast path)."""
+        if self.quick is not None:
+            return self.quick(value)
+        if type(value) is not dict:
+            return False
+        keys = value.keys()
+        if not self._required <= keys:
+            return False
+        if self._any_of and not any(group <= keys for group in self._any_of):
+            return False
+        if self._allowed is not None and not keys <= self._allowed:
+            return False
+        for key in self._strings:
+            v = value.get(key)
+            if v is not None and type(v) is not str:
+                return False
+            if v is None and key in value:
+                return False
+        # Keys the quick check does not understand (arrays, objects) go to the full validator.
+        return self._allowed is None or keys <= self._strings
+
+    def violations(self, value: Any) -> tuple[Violation, ...]:
+        """Every structural problem of ``value`` against this shape's JSON Schema."""
+        if self.quick_ok(value):
+            return ()
+        found: list[Violation] = []
+        validator = self._validator or Draft202012Validator(self.schema)
+        for error in validator.iter_errors(value):
+            found.extend(_to_violations(error, self.schema))
+        return tuple(found)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterable[Violation]:
+    where = pointer(*error.absolute_path)
+    instance = error.instance
+    # The stubs type these as ``... | Unset``; on an error raised by a validator they are always set.
+    value: Any = error.validator_value
+    subschema: Any = error.schema
+    if error.validator == "required":
+        for key in value:
+            if isinstance(instance, dict) and key not in instance:
+                yield Violation("missing", where + pointer(key), f"required field '{key}' is missing")
+    elif error.validator == "anyOf" and all(
+        set(sub) == {"required"} for sub in value
+    ):
+        options = [k for sub in value for k in sub["required"]]
+        yield Violation(
+            "missing",
+            where + pointer(options[0]),
+            "required field " + " or ".join(f"'{k}'" for k in options) + " is missing",
+        )
+    elif error.validator == "type":
+        expected = value
+        yield Violation(
+            "type",
+            where,
+            f"{'record' if not where else repr(where)} is {_article(_json_type(instance))}, "
+            f"expected {_article(str(expected))}",
+            expected=str(expected),
+        )
+    elif error.validator == "additionalProperties" and isinstance(instance, dict):
+        allowed = set(subschema.get("properties", {}))
+        for key in instance:
+            if key not in allowed:
+                yield Violation(
+                    "unexpected",
+                    where + pointer(key),
+                    f"field '{key}' is not part of this shape",
+                    expected=", ".join(sorted(allowed)),
+                )
+    else:
+        yield Violation("other", where, error.message)
+
+
+def _article(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
