@@ -138,6 +138,9 @@ class NoRecords(Rule):
     default_severity = Severity.ERROR
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
+        request = ctx.file.tuning
+        if request is not None and request.kind != "config" and not request.inline_examples:
+            return  # a tuning request whose dataset lives elsewhere (Vertex: a Cloud Storage URI)
         if ctx.file.records == 0:
             yield self.finding(ctx, "file has no records; check the export that produced it")
 

@@ -123,4 +123,78 @@ class BelowRecommendedExamples(Rule):
         )
 
 
-RULES = (InputTooLong, OutputTooLong, TooFewExamples, BelowRecommendedExamples)
+class TooManyExamples(Rule):
+    """What: The file has more records than the profile allows (for a validation file, the
+    profile's validation limit when it has one).
+
+    Why: The provider rejects the job (Vertex AI: 10,000,000 text examples; 5,000 validation
+    examples) after the upload.
+
+    Example: a 6,000-example validation file for a Vertex tuning job.
+
+    Fix: Sample the file down, or split the job.
+    """
+
+    code = "L005"
+    name = "too-many-examples"
+    summary = "More examples than the profile allows"
+    default_severity = Severity.ERROR
+
+    def finish(self, ctx: Context) -> Iterator[Finding]:
+        profile = ctx.profile
+        limit, what = profile.max_examples, "examples"
+        if ctx.file.role == "validation" and profile.max_validation_examples is not None:
+            limit, what = profile.max_validation_examples, "validation examples"
+        count = ctx.file.records
+        if limit is not None and count > limit:
+            yield self.finding(
+                ctx,
+                f"file has {plural(count, 'example')}; the {profile.name} profile allows at most "
+                f"{thousands(limit)} {what}. Remove {thousands(count - limit)} (sample or split the file)",
+            )
+
+
+class ExampleTooManyTokens(Rule):
+    """What: An example's input plus output is longer, in tokens, than the profile's per-example
+    limit. Tokens are estimated offline unless ``--tokenizer`` names a real tokenizer; the message
+    says which.
+
+    Why: Vertex AI rejects or truncates examples over 131,072 input+output tokens (the system
+    instruction counts); OpenAI truncates examples over the model's context (65,536 tokens for the
+    gpt-4o family), so the end of the conversation, usually the answer, is never trained on.
+
+    Example: a 600,000-character document pasted into one Vertex example (about 150,000 tokens).
+
+    Fix: Shorten the example or split it. Near the limit, count exactly with ``--tokenizer``
+    (``tiktoken:o200k_base`` from a local cache, or ``hf:path/to/tokenizer.json``).
+    """
+
+    code = "L006"
+    name = "example-too-many-tokens"
+    summary = "Input plus output has more tokens than the profile allows"
+    default_severity = Severity.ERROR
+
+    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+        limit = ctx.profile.max_example_tokens
+        total = example.input_tokens + example.output_tokens
+        if limit is None or total <= limit:
+            return
+        how = "an estimated " if ctx.tokens_estimated else ""
+        yield self.finding(
+            ctx,
+            f"example has {how}{thousands(total)} tokens (input {thousands(example.input_tokens)}, output "
+            f"{thousands(example.output_tokens)}; {ctx.tokens}); the {ctx.profile.name} profile allows "
+            f"{thousands(limit)} input+output tokens. Shorten or split it",
+            at=example,
+            field=example.fields.get("input"),
+        )
+
+
+RULES = (
+    InputTooLong,
+    OutputTooLong,
+    TooFewExamples,
+    BelowRecommendedExamples,
+    TooManyExamples,
+    ExampleTooManyTokens,
+)

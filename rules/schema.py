@@ -98,7 +98,7 @@ class EmptyText(Rule):
 
     Example: ``{"text_input": "What is 2+2?", "output": "  "}``.
 
-    Fix: Fill in the text or drop the example.
+    Fix: Fill in the text or drop the example. (Conversations are checked turn by turn by R004.)
     """
 
     code = "S003"
@@ -107,7 +107,9 @@ class EmptyText(Rule):
     default_severity = Severity.ERROR
 
     def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
-        if not example.output_text.strip():
+        if example.turns:
+            return  # conversations: R004 reports each empty turn, R003 a missing answer
+        if "output" in example.fields and not example.output_text.strip():
             yield self.finding(
                 ctx,
                 "output is empty or whitespace only; write the expected answer or drop the example",

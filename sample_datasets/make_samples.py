@@ -529,6 +529,85 @@ def columns_json() -> bytes:
     return pretty_json({"text_input": [i for i, _ in pairs], "output": [o for _, o in pairs]})
 
 
+SYSTEM = "Answer concisely and accurately."
+
+
+def vertex_records(pairs: list[Pair]) -> list[dict[str, object]]:
+    """Vertex AI Gemini tuning records: a system instruction, one user turn, one model turn."""
+    return [
+        {
+            "systemInstruction": {"parts": [{"text": SYSTEM}]},
+            "contents": [{"role": "user", "parts": [{"text": i}]}, {"role": "model", "parts": [{"text": o}]}],
+        }
+        for i, o in pairs
+    ]
+
+
+def openai_records(pairs: list[Pair]) -> list[dict[str, object]]:
+    """OpenAI chat records: system, user, assistant."""
+    return [
+        {
+            "messages": [
+                {"role": "system", "content": SYSTEM},
+                {"role": "user", "content": i},
+                {"role": "assistant", "content": o},
+            ]
+        }
+        for i, o in pairs
+    ]
+
+
+def vertex_bad() -> bytes:
+    """25 Vertex records with conversation faults: line 3 ends on a user turn (R003); line 6 uses the
+    OpenAI role "assistant" (R001, and so no model turn: R003); line 9's answer is whitespace (R004);
+    line 12 inlines image bytes (R005: Vertex tunes on fileData only); line 15 has two user turns in a
+    row (R002)."""
+    records = vertex_records(good_examples()[:25])
+    contents = [r["contents"] for r in records]
+    contents[2].append({"role": "user", "parts": [{"text": "And why?"}]})  # type: ignore[union-attr]
+    contents[5][1]["role"] = "assistant"  # type: ignore[index]
+    contents[8][1]["parts"] = [{"text": "   "}]  # type: ignore[index]
+    contents[11][0]["parts"].append({"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}})  # type: ignore[index]
+    contents[14].insert(1, {"role": "user", "parts": [{"text": "Please answer."}]})  # type: ignore[union-attr]
+    return jsonl(records)  # type: ignore[arg-type]
+
+
+def openai_tools_bad() -> bytes:
+    """20 OpenAI chat records: line 2's tool call has an object for ``arguments`` (R006: it must be a
+    JSON string); line 5's tool response answers an id no call made (R006); line 8 is an answer with
+    no system or user message before it (R002); line 11's final answer has ``weight: 0`` (R003: nothing to train on)."""
+    records = openai_records(good_examples()[25:45])
+    tool = {"type": "function", "function": {"name": "lookup", "parameters": {"type": "object"}}}
+    call = {"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": '{"q": "x"}'}}
+    for index in (1, 4):
+        records[index]["tools"] = [tool]
+        messages = records[index]["messages"]
+        messages.insert(2, {"role": "assistant", "tool_calls": [json.loads(json.dumps(call))]})  # type: ignore[attr-defined]
+        messages.insert(3, {"role": "tool", "tool_call_id": "call_1", "content": "found"})  # type: ignore[attr-defined]
+    records[1]["messages"][2]["tool_calls"][0]["function"]["arguments"] = {"q": "x"}  # type: ignore[index]
+    records[4]["messages"][3]["tool_call_id"] = "call_9"  # type: ignore[index]
+    del records[7]["messages"][:2]  # type: ignore[index]
+    records[10]["messages"][2]["weight"] = 0  # type: ignore[index]
+    return jsonl(records)  # type: ignore[arg-type]
+
+
+def tuning_request() -> bytes:
+    """A Gemini API tunedModels.create body: a 50-character display name (H004), both a learning
+    rate and a multiplier (H003, an error: they are mutually exclusive), 0 epochs (H001), and 20
+    inline examples that are themselves clean."""
+    body = {
+        "displayName": "customer support answers, tuned for the 2026 range",
+        "baseModel": "models/gemini-1.5-flash-001-tuning",
+        "tuningTask": {
+            "hyperparameters": {"epochCount": 0, "batchSize": 4, "learningRate": 0.001, "learningRateMultiplier": 1.0},
+            "trainingData": {
+                "examples": {"examples": [{"textInput": i, "output": o} for i, o in good_examples()[45:65]]}
+            },
+        },
+    }
+    return pretty_json(body)
+
+
 def build() -> dict[str, bytes]:
     """Every sample file, by path relative to ``sample_datasets/``."""
     pairs = good_examples()
@@ -537,6 +616,8 @@ def build() -> dict[str, bytes]:
         "good/qa_150.json": pretty_json(records_of(pairs)),
         "good/qa_150.csv": tabular(pairs, ","),
         "good/qa_150.tsv": tabular(pairs, "\t"),
+        "good/chat_vertex_150.jsonl": jsonl(vertex_records(pairs)),  # type: ignore[arg-type]
+        "good/chat_openai_150.jsonl": jsonl(openai_records(pairs)),  # type: ignore[arg-type]
         "bad/number_sequence_15.json": number_sequence(),
         "bad/too_long.jsonl": too_long(),
         "bad/broken_syntax.jsonl": broken_syntax(),
@@ -548,6 +629,9 @@ def build() -> dict[str, bytes]:
         "bad/unknown_shape.jsonl": unknown_shape(),
         "bad/wrapped.json": wrapped_json(),
         "bad/columns.json": columns_json(),
+        "bad/chat_vertex.jsonl": vertex_bad(),
+        "bad/chat_openai_tools.jsonl": openai_tools_bad(),
+        "bad/tuning_request.json": tuning_request(),
     }
 
 

@@ -113,8 +113,8 @@ def test_selection_by_code_prefix_name_and_all() -> None:
     reg = RuleRegistry([NoTodo, OptIn, *load_rules().all()])
     default = {r.code for r in reg.select()}
     assert "X001" in default and "X002" not in default  # opt-in rules are off by default
-    assert {r.code for r in reg.select(["L"])} == {"L001", "L002", "L003", "L004"}
-    assert {r.code for r in reg.select(["L00"], ignore=["L003"])} == {"L001", "L002", "L004"}
+    assert {r.code for r in reg.select(["L"])} == {"L001", "L002", "L003", "L004", "L005", "L006"}
+    assert {r.code for r in reg.select(["L00"], ignore=["L003"])} == {"L001", "L002", "L004", "L005", "L006"}
     assert {r.code for r in reg.select(["input-too-long"])} == {"L001"}
     assert {r.code for r in reg.select(["l001"])} == {"L001"}
     assert "X002" not in {r.code for r in reg.select(["ALL"])}  # ALL does not switch on opt-in rules

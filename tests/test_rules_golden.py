@@ -32,7 +32,7 @@ from tests.conftest import GOLDEN
 from validator.plugins import load_rules
 
 # Families whose rules are implemented and must each have a golden directory.
-FAMILIES = ("F", "S", "L", "B", "C", "T", "D")
+FAMILIES = ("F", "S", "L", "B", "C", "T", "D", "R", "H")
 
 
 def _meta(code_dir: Path) -> dict[str, Any]:

@@ -432,7 +432,12 @@ def test_template_only_with_selected_rules() -> None:
 def test_good_samples_have_no_template_findings(path: Path) -> None:
     report = lint_t(str(path))
     assert report.findings == []
-    assert report.files[0].template is None
+    template = report.files[0].template
+    if path.name.startswith("chat_"):
+        # The chats share one system instruction: it is the detected preamble, and no input lacks it.
+        assert template == {"preamble": "Answer concisely and accurately.\n"}
+    else:
+        assert template is None
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -21,11 +21,11 @@ from validator import __version__
 from validator.api import TASKS, Rule
 from validator.errors import TunelintError
 from validator.plugins import load_rules
-from validator.profiles import available_profiles, load_profile
+from validator.profiles import available_profiles, load_profile, profile_to_dict
 from validator.readers import FORMATS
 from validator.reporters import ReportOptions, get_reporter
 from validator.reporters.text import plain
-from validator.runner import base_settings, run_lint
+from validator.runner import base_settings, run_lint, settings_for
 
 __all__ = ["main"]
 
@@ -276,40 +276,59 @@ def rule_command(code_or_name: str, output_format: str) -> None:
 
 @main.command("profiles")
 @click.option("--output-format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Include this config file's profiles.")
+@click.option("--isolated", is_flag=True, help="Built-in profiles only (ignore config files).")
 @_guard
-def profiles_command(output_format: str) -> None:
-    """List provider profiles and their limits."""
-    profiles = [load_profile(name) for name in available_profiles()]
-    rows: list[dict[str, Any]] = [
-        {
-            "name": p.name,
-            "description": p.description,
-            "max_file_bytes": p.max_file_bytes,
-            "max_input_chars": p.max_input_chars,
-            "max_output_chars": p.max_output_chars,
-            "min_examples": p.min_examples,
-            "max_examples": p.max_examples,
-            "recommended_examples": dict(p.recommended_examples),
-            "notes": dict(p.notes),
-            "source": p.source,
-        }
-        for p in profiles
-    ]
+def profiles_command(output_format: str, config_path: str | None, isolated: bool) -> None:
+    """List provider profiles and their limits (built-in ones and those defined in config)."""
+    if config_path is not None and isolated:
+        _fail("--config and --isolated cannot be used together")
+    settings = base_settings(config_path, isolated) or settings_for("-", None, {})
+    custom = {} if isolated else dict(settings.profiles)
+    origin = settings.origins.get("profiles", "config")
+    profiles = [(load_profile(name), "built-in") for name in available_profiles()]
+    profiles += [(profile, origin) for profile in custom.values()]
+    rows = [{**profile_to_dict(profile), "origin": where} for profile, where in profiles]
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
         return
     for row in rows:
-        click.echo(f"{row['name']}: {row['description']}")
-        for key in ("max_file_bytes", "max_input_chars", "max_output_chars", "min_examples", "max_examples"):
+        extends = f" (extends {row['extends']}; {row['origin']})" if row["extends"] else ""
+        click.echo(f"{row['name']}: {row['description']}{extends}")
+        for key in _PROFILE_LIMITS:
             value = row[key]
-            click.echo(f"  {key:<18} {'-' if value is None else f'{value:,}'}")
+            if value is not None:
+                click.echo(f"  {key:<24} {value:,}")
         if row["recommended_examples"]:
             rec = ", ".join(f"{t} {n}" for t, n in row["recommended_examples"].items())
-            click.echo(f"  {'recommended':<18} {rec}")
+            click.echo(f"  {'recommended':<24} {rec}")
+        if row["roles"] is not None:
+            click.echo(f"  {'roles':<24} {', '.join(row['roles'])}")
+        if row["parts"] is not None:
+            parts = ", ".join(f"{kind} ({'/'.join(roles)})" for kind, roles in row["parts"].items()) or "text only"
+            click.echo(f"  {'parts':<24} {parts}")
+        if row["warn_parts"]:
+            click.echo(f"  {'warn parts':<24} {', '.join(row['warn_parts'])}")
+        if row["adapter_sizes"]:
+            sizes = "; ".join(f"{m} {'/'.join(map(str, v))}" for m, v in row["adapter_sizes"].items())
+            click.echo(f"  {'adapter sizes':<24} {sizes}")
         for key, note in row["notes"].items():
             click.echo(f"  note: {key}: {note}")
         if row["source"]:
             click.echo(f"  source: {row['source']}")
+
+
+_PROFILE_LIMITS = (
+    "max_file_bytes",
+    "max_input_chars",
+    "max_output_chars",
+    "min_examples",
+    "max_examples",
+    "max_validation_examples",
+    "max_example_tokens",
+    "default_epochs",
+    "max_display_name",
+)
 
 
 if __name__ == "__main__":  # pragma: no cover

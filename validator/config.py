@@ -215,8 +215,19 @@ def _tuning(table: Mapping[str, Any], origin: str, path: str | None) -> TuningRe
         if isinstance(value, bool) or not isinstance(value, types):
             expected = _EXPECTED[types]
             raise ConfigError(f"{origin}: tuning.{key} must be {expected}, got {value!r}")
-        parameters[name] = TuningParameter(name, value, path or origin, lines.get(key), f"tuning.{key}")
+        where = _display_path(path) if path else origin
+        parameters[name] = TuningParameter(name, value, where, lines.get(key), f"tuning.{key}")
     return TuningRequest("config", parameters)
+
+
+def _display_path(path: str) -> str:
+    """``path`` relative to the working directory when it lies below it (as linted paths are
+    usually given), else as is."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel
 
 
 _EXPECTED: dict[tuple[type, ...], str] = {

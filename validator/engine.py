@@ -199,6 +199,7 @@ def _run(
             "max_example_tokens": profile.max_example_tokens,
             "recommended_examples": profile.recommended_for(ctx.task),
         },
+        tuning=_tuning_summary(facts),
     )
     return FileResult(findings, report)
 
@@ -222,6 +223,15 @@ def _epochs(facts: FileFacts, profile: Any) -> int:
     if epochs is not None and isinstance(epochs.value, int) and not isinstance(epochs.value, bool) and epochs.value > 0:
         return epochs.value
     return profile.default_epochs or 1
+
+
+def _tuning_summary(facts: FileFacts) -> dict[str, Any] | None:
+    if facts.tuning is None:
+        return None
+    return {
+        "kind": facts.tuning.kind,
+        "parameters": {name: p.value for name, p in facts.tuning.parameters.items()},
+    }
 
 
 def _look_ahead(records: Iterator[Record]) -> tuple[list[Record], Iterator[Record]]:

@@ -43,6 +43,8 @@ class FileReport:
     stats: dict[str, Any] = field(default_factory=dict)
     template: dict[str, Any] | None = None
     limits: dict[str, int | None] = field(default_factory=dict)
+    #: The tuning job linted with this file (``{"kind", "parameters"}``), when there is one.
+    tuning: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``files[]`` entry of the JSON envelope."""
@@ -59,6 +61,7 @@ class FileReport:
             "stats": self.stats,
             "template": self.template,
             "limits": self.limits,
+            "tuning": self.tuning,
         }
 
 

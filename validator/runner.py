@@ -109,7 +109,9 @@ def run_lint(
         _check_selectors(settings, registry)
         results.append(lint_memory(source, settings, registry))
         fail_on = settings.fail_on
-    findings = [f for r in results for f in r.findings]
+    # dict.fromkeys drops exact repeats in order: a config-declared [tuning] value is checked with
+    # every dataset and would otherwise be reported once per linted file.
+    findings = list(dict.fromkeys(f for r in results for f in r.findings))
     rules = {}
     for finding in findings:
         if finding.code not in rules:

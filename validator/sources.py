@@ -120,8 +120,9 @@ def _column_rows(columns: Mapping[Any, Any]) -> Iterator[dict[str, Any]]:
 
 
 def _is_dataframe(source: object) -> bool:
-    cls = type(source)
-    return cls.__name__ == "DataFrame" and cls.__module__.startswith("pandas")
+    # By name, so pandas is never imported for other sources; the MRO accepts subclasses
+    # (a GeoDataFrame is a DataFrame).
+    return any(c.__name__ == "DataFrame" and c.__module__.startswith("pandas") for c in type(source).__mro__)
 
 
 def _dataframe_rows(frame: Any) -> Iterator[dict[str, Any]]:

@@ -28,6 +28,7 @@ __all__ = [
     "available_profiles",
     "load_profile",
     "profile_from_mapping",
+    "profile_to_dict",
     "resolve_profiles",
 ]
 
@@ -231,3 +232,23 @@ def _adapter_sizes(value: Any, origin: str) -> dict[str, tuple[int, ...]]:
             raise ConfigError(f"{origin}: adapter_sizes.{model} must be a list of non-negative integers")
         sizes[str(model)] = tuple(values)
     return sizes
+
+
+def profile_to_dict(profile: Profile) -> dict[str, Any]:
+    """A profile as plain data (``tunelint profiles --output-format json``)."""
+    return {
+        "name": profile.name,
+        "description": profile.description,
+        "extends": profile.extends,
+        **{key: getattr(profile, key) for key in _INT_KEYS},
+        "recommended_examples": dict(profile.recommended_examples),
+        "recommended_upper": dict(profile.recommended_upper),
+        "roles": list(profile.roles) if profile.roles is not None else None,
+        "parts": {k: list(v) for k, v in profile.parts.items()} if profile.parts is not None else None,
+        "warn_parts": list(profile.warn_parts),
+        "alternate": profile.alternate,
+        "tuned_model_id_pattern": profile.tuned_model_id_pattern,
+        "adapter_sizes": {k: list(v) for k, v in profile.adapter_sizes.items()},
+        "notes": dict(profile.notes),
+        "source": profile.source,
+    }

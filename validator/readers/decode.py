@@ -45,6 +45,8 @@ class LineSource:
     def __init__(self, stream: BinaryIO, facts: FileFacts) -> None:
         self._stream = stream
         self._facts = facts
+        #: The facts of the file being read (readers record what they learn there).
+        self.facts = facts
         self._head = stream.read(HEAD_BYTES)
         #: The first bytes of the file (after a UTF-8 BOM), for format sniffing.
         self.head = self._head

@@ -13,6 +13,7 @@ from validator.readers.decode import LineSource
 from validator.readers.jsonscan import MAX_KEY_DEPTH as _MAX_KEY_DEPTH
 from validator.readers.jsonscan import Element, scan_elements
 from validator.readers.jsonvalue import parse_json_text
+from validator.readers.request import parse_request
 
 __all__ = ["read_json"]
 
@@ -39,6 +40,13 @@ def read_json(source: LineSource) -> Iterator[Record]:
         return
     # An object (or a scalar): its interpretation depends on all of it, so it is held in memory.
     held = [first, *lines]
+    request = parse_request(held, source.facts.path)
+    if request is not None:
+        # A tuning-job body: its hyperparameters are linted by the H rules; its inline examples (if
+        # any) are the file's records, found below like any wrapped array of records.
+        source.facts.tuning = request
+        if not request.inline_examples:
+            return
     yield from _records_from_object(held)
 
 

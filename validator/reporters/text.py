@@ -138,6 +138,7 @@ def _file_summary(file: FileReport) -> list[str]:
             f"    {label}  min {stats['min']:,}  p50 {stats['p50']:,}  p95 {stats['p95']:,}  "
             f"max {stats['max']:,}{over}"
         )
+    lines.extend(_token_lines(file))
     lines.extend(_template_lines(file))
     labels = file.stats.get("labels")
     if labels:
@@ -153,6 +154,27 @@ def _file_summary(file: FileReport) -> list[str]:
         if recommended:
             parts.append(f"recommended {recommended:,}")
         lines.append(f"    examples      {file.records:,} ({', '.join(parts)})")
+    return lines
+
+
+def _token_lines(file: FileReport) -> list[str]:
+    """Token percentiles per example and the billable total (dataset tokens x epochs)."""
+    tokens = file.stats.get("tokens") or {}
+    total = tokens.get("total") or {}
+    if not tokens.get("dataset"):
+        return []
+    how = "estimated" if tokens.get("estimated") else f"by {tokens.get('method')}"
+    limit = file.limits.get("max_example_tokens")
+    lines = [
+        f"    tokens        per example p50 {total['p50']:,}  p95 {total['p95']:,}  max {total['max']:,}"
+        + (f"   limit {limit:,}" if limit else "")
+        + f"  ({how})"
+    ]
+    epochs = tokens.get("epochs", 1)
+    lines.append(
+        f"    billable      {tokens['dataset']:,} dataset tokens × {epochs} epoch{'s' if epochs != 1 else ''}"
+        f" = {tokens['billable']:,} ({how})"
+    )
     return lines
 
 

@@ -30,7 +30,14 @@ __all__ = [
 ]
 
 # Role name as written -> canonical role (validator.api.ROLE_KINDS), per shape.
-OPENAI_ROLES: Mapping[str, str] = {"system": "system", "user": "user", "assistant": "assistant", "tool": "tool"}
+# "function" is the legacy function-calling role (a response to an assistant ``function_call``).
+OPENAI_ROLES: Mapping[str, str] = {
+    "system": "system",
+    "user": "user",
+    "assistant": "assistant",
+    "tool": "tool",
+    "function": "tool",
+}
 VERTEX_ROLES: Mapping[str, str] = {"user": "user", "model": "assistant"}
 VERTEX_MESSAGE_ROLES: Mapping[str, str] = {"system": "system", "user": "user", "model": "assistant"}
 SHAREGPT_ROLES: Mapping[str, str] = {
@@ -219,7 +226,8 @@ def quick_openai(value: Any) -> bool:
             return False
         if "name" in m and type(m["name"]) is not str:
             return False
-        if "weight" in m and m["weight"] not in (0, 1):
+        # ``True in (0, 1)`` holds in Python, but the schema's ``enum: [0, 1]`` rejects booleans.
+        if "weight" in m and (type(m["weight"]) is not int or m["weight"] not in (0, 1)):
             return False
     return "parallel_tool_calls" not in value or type(value["parallel_tool_calls"]) is bool
 

@@ -148,12 +148,18 @@ def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterabl
     elif error.validator == "anyOf" and all(
         set(sub) == {"required"} for sub in value
     ):
-        options = [k for sub in value for k in sub["required"]]
-        yield Violation(
-            "missing",
-            where + pointer(options[0]),
-            "required field " + " or ".join(f"'{k}'" for k in options) + " is missing",
-        )
+        # Point at what the closest alternative lacks: a TRL pair without "rejected" is missing
+        # "/rejected", not the first key of the DPO alternative.
+        groups: list[list[str]] = [sub["required"] for sub in value]
+        present = instance.keys() if isinstance(instance, dict) else set()
+        closest = max(groups, key=lambda g: sum(k in present for k in g))
+        absent = [k for k in closest if k not in present] or closest
+        if all(len(g) == 1 for g in groups):
+            message = "required field " + " or ".join(f"'{g[0]}'" for g in groups) + " is missing"
+        else:
+            alternatives = "; or ".join(", ".join(g) for g in groups)
+            message = f"required field '{absent[0]}' is missing (the shape needs all of: {alternatives})"
+        yield Violation("missing", where + pointer(absent[0]), message)
     elif error.validator == "type":
         expected = value
         yield Violation(
