@@ -7,26 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from validator.api import Context, Example, Finding, Rule, Severity, ToolCall, Turn
+from validator.api import Context, Example, Finding, Rule, Severity, ToolCall, Turn, json_type
 
 __all__ = ["BrokenToolCall"]
 
 #: Shapes whose tool-call ``arguments`` must be a JSON-encoded string (the OpenAI convention).
 STRING_ARGUMENTS = frozenset({"openai-chat", "preference", "vertex-messages"})
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "string"
 
 
 def _resolve(document: Any, where: str) -> tuple[bool, Any]:
@@ -168,7 +154,7 @@ class BrokenToolCall(Rule):
                 return None  # missing: the schema rules report it
             if not isinstance(args, str):
                 return (
-                    f"arguments of '{call.name}' are a JSON {_json_type(args)}, not a string; write them as a "
+                    f"arguments of '{call.name}' are a JSON {json_type(args)}, not a string; write them as a "
                     "JSON-encoded string (json.dumps(arguments))"
                 )
             try:
@@ -177,12 +163,12 @@ class BrokenToolCall(Rule):
                 return f"arguments of '{call.name}' are not valid JSON; write them as a JSON object encoded as a string"
             if not isinstance(parsed, dict):
                 return (
-                    f"arguments of '{call.name}' encode a JSON {_json_type(parsed)}, not an object; write them as "
+                    f"arguments of '{call.name}' encode a JSON {json_type(parsed)}, not an object; write them as "
                     "a JSON object ('{}' when there are none)"
                 )
         elif example.schema == "vertex-gemini":
             if args is not None and not isinstance(args, dict):
-                return f"functionCall 'args' of '{call.name}' is a JSON {_json_type(args)}; write an object"
+                return f"functionCall 'args' of '{call.name}' is a JSON {json_type(args)}; write an object"
         elif example.schema == "sharegpt" and call.name is None:
             return (
                 "function_call value is not a JSON object with a 'name'; write "

@@ -135,6 +135,12 @@ def _request(ctx: Context) -> TuningRequest | None:
     return ctx.file.tuning
 
 
+def _param(ctx: Context, name: str) -> TuningParameter | None:
+    """The tuning parameter ``name`` of the file's request or config, when it was set."""
+    request = ctx.file.tuning
+    return request.get(name) if request is not None else None
+
+
 def _default_note(ctx: Context) -> str:
     default = ctx.profile.default_epochs
     return f"; the {ctx.profile.name} profile's default is {default}" if default else ""
@@ -180,8 +186,7 @@ class BadEpochs(Rule):
             raise ValueError(f"max-epochs must be at least 1, got {self.opts.max_epochs}")
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
-        request = _request(ctx)
-        param = request.get("epochs") if request is not None else None
+        param = _param(ctx, "epochs")
         if param is None:
             return
         limit = self.opts.max_epochs
@@ -244,7 +249,7 @@ class BadBatchSize(Rule):
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
         request = _request(ctx)
-        param = request.get("batch_size") if request is not None else None
+        param = _param(ctx, "batch_size")
         if request is None or param is None:
             return
         label = _label(param, ctx)
@@ -576,7 +581,7 @@ class BadAdapterSize(Rule):
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
         request = _request(ctx)
-        param = request.get("adapter_size") if request is not None else None
+        param = _param(ctx, "adapter_size")
         if request is None or param is None:
             return
         label = _label(param, ctx)

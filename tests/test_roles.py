@@ -103,6 +103,27 @@ def test_toy_chat_record_without_user_message_is_r002(shared_dataset: Callable[[
     assert [f.record for f in report.findings if f.code == "R002"] == [4]
 
 
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        # The Gemini API limit on outputs (5,000 characters) catches the 26,000-character reply...
+        ({"profile": "gemini"}, [("L002", 5, "/messages/2/content")]),
+        # ...and so does a token limit such as a small model's, in a profile that extends openai.
+        (
+            {"profile": "small", "profiles": {"small": {"extends": "openai", "max-example-tokens": 4096}}},
+            [("L006", 5, "/messages")],
+        ),
+    ],
+)
+def test_toy_chat_long_reply_under_a_profile_with_limits(
+    config: dict[str, object], expected: list[tuple[str, int, str]], shared_dataset: Callable[[str], Path]
+) -> None:
+    path = shared_dataset("openai-cookbook__toy_chat_fine_tuning.jsonl")
+    report = validator.lint(str(path), isolated=True, config=config)
+    assert [(f.code, f.line, f.field) for f in report.findings if f.code in ("L001", "L002", "L006")] == expected
+    assert ("R002", 4) in [(f.code, f.line) for f in report.findings]
+
+
 # -- acceptance cases ------------------------------------------------------------------------------
 
 

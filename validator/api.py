@@ -56,6 +56,7 @@ __all__ = [
     "Turn",
     "Violation",
     "digest",
+    "json_type",
     "normalize_text",
 ]
 
@@ -439,6 +440,24 @@ def normalize_text(text: str) -> str:
     """The catalogue's normalisation: Unicode NFKC, case-folded, whitespace runs collapsed to one
     space, trimmed. Inputs equal after this are near-duplicates."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a parsed value: ``null``, ``boolean``, ``number``, ``string``,
+    ``array`` or ``object`` (the Python type's name for anything else)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
 
 
 def digest(text: str) -> bytes:

@@ -21,7 +21,7 @@ from validator import __version__
 from validator.api import TASKS, Rule
 from validator.errors import TunelintError
 from validator.plugins import load_rules
-from validator.profiles import available_profiles, load_profile, profile_to_dict
+from validator.profiles import LIMIT_KEYS, available_profiles, load_profile, profile_to_dict
 from validator.readers import FORMATS
 from validator.reporters import ReportOptions, get_reporter
 from validator.reporters.text import plain
@@ -295,7 +295,7 @@ def profiles_command(output_format: str, config_path: str | None, isolated: bool
     for row in rows:
         extends = f" (extends {row['extends']}; {row['origin']})" if row["extends"] else ""
         click.echo(f"{row['name']}: {row['description']}{extends}")
-        for key in _PROFILE_LIMITS:
+        for key in LIMIT_KEYS:
             value = row[key]
             if value is not None:
                 click.echo(f"  {key:<24} {value:,}")
@@ -318,17 +318,6 @@ def profiles_command(output_format: str, config_path: str | None, isolated: bool
             click.echo(f"  source: {row['source']}")
 
 
-_PROFILE_LIMITS = (
-    "max_file_bytes",
-    "max_input_chars",
-    "max_output_chars",
-    "min_examples",
-    "max_examples",
-    "max_validation_examples",
-    "max_example_tokens",
-    "default_epochs",
-    "max_display_name",
-)
 
 
 if __name__ == "__main__":  # pragma: no cover

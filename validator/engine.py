@@ -298,35 +298,25 @@ def _classify(record: Record, shape: Shape | None, ref: _Ref, counter: TokenCoun
         adapted = own.adapt(value)
         if adapted is None:
             return None
-        return Example(
-            index=record.index,
-            line=record.line,
-            input_text=adapted.input_text,
-            output_text=adapted.output_text,
-            schema=own.name,
-            fields=adapted.fields,
-            turns=adapted.turns,
-            system=adapted.system,
-            raw=value,
-            target=adapted.target,
-            rejected=adapted.rejected,
-            input_tokens=counter.count(adapted.input_text),
-            output_tokens=counter.count(adapted.output_text),
-        )
-    texts = own.texts(value)
-    if texts is None:
-        return None
-    input_text, output_text, keys = texts
+        input_text, output_text, fields = adapted.input_text, adapted.output_text, adapted.fields
+    else:
+        texts = own.texts(value)
+        if texts is None:
+            return None
+        input_text, output_text, keys = texts
+        fields = ref.fields(keys)
+        adapted = None
     return Example(
         index=record.index,
         line=record.line,
         input_text=input_text,
         output_text=output_text,
         schema=own.name,
-        fields=ref.fields(keys),
+        fields=fields,
         raw=value,
         input_tokens=counter.count(input_text),
         output_tokens=counter.count(output_text),
+        **(adapted.conversation() if adapted is not None else {}),
     )
 
 

@@ -24,6 +24,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 __all__ = [
+    "LIMIT_KEYS",
     "PROFILE_KEYS",
     "available_profiles",
     "load_profile",
@@ -32,7 +33,8 @@ __all__ = [
     "resolve_profiles",
 ]
 
-_INT_KEYS = (
+#: The numeric limits of a profile (``tunelint profiles`` prints them in this order).
+LIMIT_KEYS = _INT_KEYS = (
     "max_file_bytes",
     "max_input_chars",
     "max_output_chars",

@@ -9,7 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from validator.api import Turn, Violation
+from validator.api import Turn, Violation, json_type
 
 __all__ = ["Adapted", "Shape", "Texts", "pointer"]
 
@@ -34,6 +34,10 @@ class Adapted:
     system: str | None = None
     target: int | None = None
     rejected: Turn | None = None
+
+    def conversation(self) -> dict[str, Any]:
+        """The conversation fields of :class:`~validator.api.Example` (keyword arguments)."""
+        return {"turns": self.turns, "system": self.system, "target": self.target, "rejected": self.rejected}
 
 
 @dataclass(frozen=True)
@@ -119,22 +123,6 @@ class Shape:
         return tuple(found)
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
 def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterable[Violation]:
     where = pointer(*error.absolute_path)
     instance = error.instance
@@ -165,7 +153,7 @@ def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterabl
         yield Violation(
             "type",
             where,
-            f"{'record' if not where else repr(where)} is {_article(_json_type(instance))}, "
+            f"{'record' if not where else repr(where)} is {_article(json_type(instance))}, "
             f"expected {_article(str(expected))}",
             expected=str(expected),
         )
