@@ -72,7 +72,8 @@ class TooFewExamples(Rule):
 
     Example: the tuning guide's own 15-example number-sequence set.
 
-    Fix: Add examples. The guide recommends 100-500 depending on the task.
+    Fix: Add examples; the summary shows the profile's recommended count (Gemini: 100-500 depending
+    on the task; OpenAI: 50-100 to start).
     """
 
     code = "L003"

@@ -834,3 +834,25 @@ def test_usage_errors_are_one_line_with_exit_2(args: tuple[str, ...]) -> None:
     assert code == 2
     assert out == ""
     assert len(err.strip().splitlines()) == 1 and err.startswith("tunelint: error:")
+
+
+@pytest.mark.parametrize("args", [["rule", "R006"], ["rules"], ["lint", "--isolated", "--output-format", "concise"]])
+def test_closed_pipe_stops_quietly(args: list[str], tmp_path: Path) -> None:
+    """``tunelint ... | head -1``: the reader has gone; no traceback and no error line, exit 1."""
+    data = tmp_path / "empty_outputs.jsonl"
+    data.write_text("".join(json.dumps({"text_input": f"q{i}", "output": ""}) + "\n" for i in range(50)))
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write to stdout now fails with EPIPE, deterministically
+    try:
+        done = subprocess.run(
+            [_script(), *args, *([data.name] if args[0] == "lint" else [])],
+            cwd=tmp_path,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr == b""

@@ -50,6 +50,12 @@ def _guard(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("tunelint: interrupted", err=True)
             sys.exit(2)
+        except BrokenPipeError:
+            # The reader went away (``tunelint rule X | head``): stop quietly, as Unix tools do, and
+            # point stdout at devnull so the interpreter's final flush does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # an internal error is still exit 2 with a readable line
