@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import validator
 from validator.api import Severity
@@ -82,8 +84,25 @@ def test_length_statistics_are_exact(tmp_path: Path) -> None:
     records = [{"text_input": "x" * n, "output": "y" * (n * 2)} for n in range(1, 101)]
     report = validator.lint(_jsonl(tmp_path / "s.jsonl", records), isolated=True)
     stats = report.files[0].stats
+    histogram = stats["input_chars"].pop("histogram")
     assert stats["input_chars"] == {"count": 100, "min": 1, "p50": 50, "p95": 95, "max": 100, "mean": 50.5}
     assert stats["output_chars"]["max"] == 200
+    # 24 buckets of width ceil(101 / 24) = 5 from 0: lengths 1-4 in the first, 100 alone in the last.
+    assert histogram["edges"] == list(range(0, 106, 5))
+    assert histogram["counts"] == [4] + [5] * 19 + [1]
+    assert sum(stats["output_chars"]["histogram"]["counts"]) == 100
+
+
+@given(st.lists(st.integers(min_value=0, max_value=5000), min_size=1, max_size=300))
+def test_histogram_counts_every_length_in_its_bucket(lengths: list[int]) -> None:
+    stats = LengthStats()
+    for n in lengths:
+        stats.add(n)
+    hist = stats.histogram()
+    edges, counts = hist["edges"], hist["counts"]
+    assert len(edges) == len(counts) + 1 and len(counts) <= 24 and sum(counts) == len(lengths)
+    for i, count in enumerate(counts):
+        assert count == sum(1 for n in lengths if edges[i] <= n < edges[i + 1])
 
 
 def test_length_stats_merge_matches_single_pass() -> None:

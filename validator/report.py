@@ -25,6 +25,8 @@ class RuleInfo:
     summary: str
     default_severity: Severity
     fix: str = ""
+    #: The "What" section of the rule's documentation (a full description).
+    description: str = ""
 
 
 @dataclass

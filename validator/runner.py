@@ -117,12 +117,14 @@ def run_lint(
         if finding.code not in rules:
             rule = registry.lookup(finding.code)
             if rule is not None:
+                sections = rule.doc_sections()
                 rules[finding.code] = RuleInfo(
                     code=rule.code,
                     name=rule.name,
                     summary=rule.summary,
                     default_severity=rule.default_severity,
-                    fix=rule.doc_sections().get("Fix", ""),
+                    fix=sections.get("Fix", ""),
+                    description=sections.get("What", ""),
                 )
     return Report(
         findings=findings,

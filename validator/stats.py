@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from validator.tokens import TokenCounter
 
-__all__ = ["LengthStats", "TokenStats"]
+__all__ = ["HISTOGRAM_BUCKETS", "LengthStats", "TokenStats"]
+
+#: Buckets of the length histograms in ``files[].stats`` (drawn by the HTML report).
+HISTOGRAM_BUCKETS = 24
 
 
 class LengthStats:
@@ -46,10 +49,23 @@ class LengthStats:
                 return length
         return max(self._hist)
 
-    def to_dict(self) -> dict[str, Any]:
-        """``{"count", "min", "p50", "p95", "max", "mean"}`` (all zero when empty)."""
+    def histogram(self, buckets: int = HISTOGRAM_BUCKETS) -> dict[str, list[int]]:
+        """Counts in ``buckets`` equal-width ranges from 0 to the longest length: ``edges`` has one
+        more entry than ``counts`` and bucket ``i`` holds lengths in ``[edges[i], edges[i+1])``."""
         if not self.count:
-            return {"count": 0, "min": 0, "p50": 0, "p95": 0, "max": 0, "mean": 0.0}
+            return {"edges": [0, 0], "counts": [0]}
+        top = max(self._hist)
+        width = max(1, -(-(top + 1) // buckets))  # ceil, so the longest length fits
+        n = -(-(top + 1) // width)
+        counts = [0] * n
+        for length, count in self._hist.items():
+            counts[min(length // width, n - 1)] += count
+        return {"edges": [i * width for i in range(n + 1)], "counts": counts}
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"count", "min", "p50", "p95", "max", "mean", "histogram"}`` (all zero when empty)."""
+        if not self.count:
+            return {"count": 0, "min": 0, "p50": 0, "p95": 0, "max": 0, "mean": 0.0, "histogram": self.histogram()}
         return {
             "count": self.count,
             "min": min(self._hist),
@@ -57,6 +73,7 @@ class LengthStats:
             "p95": self.percentile(95),
             "max": max(self._hist),
             "mean": round(self.total / self.count, 1),
+            "histogram": self.histogram(),
         }
 
 
