@@ -131,6 +131,9 @@ class Finding:
     column: int | None = None
     related: tuple[Location, ...] = ()
     fixable: bool = False
+    #: Stable identity across edits of the file (code, field and the record's content; never the
+    #: line): set by the engine, used by baselines, SARIF and GitLab reports.
+    fingerprint: str = ""
 
     @property
     def location(self) -> Location:
@@ -151,6 +154,7 @@ class Finding:
             "field": self.field,
             "related": [loc.to_dict() for loc in self.related],
             "fixable": self.fixable,
+            "fingerprint": self.fingerprint,
         }
 
 

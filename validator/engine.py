@@ -26,6 +26,7 @@ from validator.api import (
 )
 from validator.config import Settings, relative_to_root
 from validator.errors import ConfigError, SourceError
+from validator.fingerprints import ContentDigests, fingerprint
 from validator.plugins import RuleRegistry
 from validator.profiles import load_profile
 from validator.readers import read_records
@@ -147,10 +148,12 @@ def _run(
     outputs = OutputTally()
     labelled = 0
     ref = _field_ref(facts.format)
+    contents = ContentDigests()
     for record in _chain(lookahead, records):
         if record.index > 0:
             facts.records += 1
         example = _classify(record, shape, ref, counter) if record.parsed else None
+        contents.add(record, example)
         for rule in record_hooks:
             for finding in rule.check_record(record, ctx):
                 emit.one(finding)
@@ -173,6 +176,7 @@ def _run(
         facts.labels = outputs.labels()
     for rule in rules:
         emit(rule.finish(ctx))
+    findings[:] = [dataclasses.replace(f, fingerprint=fingerprint(f, contents)) for f in findings]
     stats: dict[str, Any] = {"input_chars": input_stats.to_dict(), "output_chars": output_stats.to_dict()}
     stats["tokens"] = tokens.to_dict(counter, _epochs(facts, profile))
     if facts.labels is not None:

@@ -1,0 +1,71 @@
+"""Stable fingerprints of findings, independent of line numbers.
+
+A finding's fingerprint hashes its rule code, its field and the *content* of the record it is about
+(the canonical input and output of an example, or the parsed value of a record that did not map to
+one), so it survives records being added, removed or reordered around it. Baselines, SARIF
+``partialFingerprints`` and GitLab Code Quality fingerprints are built from it. File-level findings
+hash the code alone. The engine keeps one 8-byte content digest per record, in an array: 8 bytes per
+record, the only per-record state it keeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from array import array
+from typing import Any
+
+import orjson
+
+from validator.api import Example, Finding, Record
+
+__all__ = ["ContentDigests", "fingerprint"]
+
+
+def _digest8(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+def _value_bytes(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    except (TypeError, orjson.JSONEncodeError):  # big integers, lone surrogates, odd in-memory types
+        return json.dumps(value, sort_keys=True, default=repr).encode("utf-8", "surrogatepass")
+
+
+class ContentDigests:
+    """Content digest by record number (1-based)."""
+
+    __slots__ = ("_digests",)
+
+    def __init__(self) -> None:
+        self._digests = array("Q")
+
+    def add(self, record: Record, example: Example | None) -> None:
+        """Remember the content of ``record`` (call once per delimited record, in order)."""
+        if record.index <= 0:
+            return
+        while len(self._digests) < record.index - 1:  # a reader skipped numbers: keep positions right
+            self._digests.append(0)
+        if example is not None:
+            content = (example.input_text + "\x1f" + example.output_text).encode("utf-8", "surrogatepass")
+        elif record.error is None:
+            content = b"v" + _value_bytes(record.value)
+        else:
+            content = b"e"  # an unparsable record: its text is gone; the count of such findings matters
+        if len(self._digests) == record.index - 1:
+            self._digests.append(_digest8(content))
+
+    def of(self, record: int | None) -> int | None:
+        """The digest of record number ``record``, or ``None`` for no record / an unknown one."""
+        if record is None or not 0 < record <= len(self._digests):
+            return None
+        return self._digests[record - 1]
+
+
+def fingerprint(finding: Finding, digests: ContentDigests) -> str:
+    """16 hex digits: the finding's code, field and record content (see the module docstring)."""
+    content = digests.of(finding.record)
+    hashed = "" if content is None else format(content, "x")
+    key = f"{finding.code}\x1f{finding.field or ''}\x1f{hashed}"
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
