@@ -464,3 +464,14 @@ def test_read_only_file_is_linted(tmp_path: Path) -> None:
 def test_bad_fail_on_is_a_usage_error() -> None:
     with pytest.raises(validator.UsageError):
         validator.lint([{"text_input": "a", "output": "b"}], fail_on="fatal")
+
+
+def test_testing_helpers_assert_codes_and_lines() -> None:
+    from rules.schema import EmptyText
+    from validator.testing import assert_findings, locations
+
+    records = [{"text_input": "a", "output": "b"}, {"text_input": "c", "output": " "}]
+    findings = assert_findings(EmptyText, records, [("S003", 2)])
+    assert locations(findings) == [("S003", 2)]
+    with pytest.raises(AssertionError):
+        assert_findings([EmptyText], records, [("S003", 1)])

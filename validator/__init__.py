@@ -64,6 +64,7 @@ def lint(
     input_field: str | None = None,
     output_field: str | None = None,
     tokenizer: str | None = None,
+    baseline: str | os.PathLike[str] | None = None,
     isolated: bool = False,
     validation: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
 ) -> Report:
@@ -76,7 +77,8 @@ def lint(
     the config, as command-line options do. ``validation`` names validation/test file(s) to lint
     with ``source`` (one training file) and check for split leakage (D004). ``tokenizer`` chooses how
     tokens are counted (``"estimate"``, ``"tiktoken:NAME"``, ``"tiktoken:PATH"``, ``"hf:PATH"``; see
-    :mod:`validator.tokens`).
+    :mod:`validator.tokens`). ``baseline`` names a baseline file (see :meth:`Report.write_baseline`):
+    findings it accepts are left out of the report, its stale entries are in ``report.baseline``.
     """
     from validator.runner import base_settings, run_lint
 
@@ -101,6 +103,7 @@ def lint(
         overrides=overrides,
         tool_version=__version__,
         validation=_paths(validation),
+        baseline=os.fspath(baseline) if baseline is not None else None,
     )
 
 

@@ -6,11 +6,9 @@ missing or unreadable path, plugin failure, internal error). ``--exit-zero`` nev
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
@@ -19,13 +17,16 @@ import click
 
 from validator import __version__
 from validator.api import TASKS, Rule
+from validator.atomic import write_text_atomic
 from validator.errors import TunelintError
 from validator.plugins import load_rules
 from validator.profiles import LIMIT_KEYS, available_profiles, load_profile, profile_to_dict
+from validator.progress import Progress
 from validator.readers import FORMATS
 from validator.reporters import ReportOptions, get_reporter
 from validator.reporters.text import plain
 from validator.runner import base_settings, run_lint, settings_for
+from validator.showsettings import describe_settings, render_settings
 
 __all__ = ["main"]
 
@@ -112,9 +113,9 @@ def main() -> None:
 
 
 @main.command("lint")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--output-format", "output_format", default="full", show_default=True,
-              help="full, concise, json (or any installed reporter).")
+              help="full, concise, json, json-lines, sarif, github, gitlab, junit, markdown, html, or a plugin's.")
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--select", multiple=True, help="Rules to run (codes, prefixes, names, ALL); comma-separated.")
 @click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
@@ -132,6 +133,12 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file only.")
 @click.option("--isolated", is_flag=True, help="Ignore all config files.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False),
+              help="Report only findings this baseline file does not accept (and list its stale entries).")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              help="Accept every current finding: write them to this baseline file.")
+@click.option("--show-settings", is_flag=True,
+              help="Print the resolved settings for the first path (or the cwd) and where each came from.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only; nothing when clean.")
 @click.option("--color/--no-color", default=None, help="Force or disable colour (default: auto, honours NO_COLOR).")
 @_guard
@@ -154,13 +161,17 @@ def lint_command(
     config_path: str | None,
     isolated: bool,
     statistics: bool,
+    baseline: str | None,
+    write_baseline: str | None,
+    show_settings: bool,
     quiet: bool,
     color: bool | None,
 ) -> None:
     """Lint PATHS (files, directories, globs; - for standard input)."""
-    reporter = get_reporter(output_format)
     if config_path is not None and isolated:
         _fail("--config and --isolated cannot be used together")
+    if baseline is not None and write_baseline is not None:
+        _fail("--baseline and --write-baseline cannot be used together")
     overrides = {
         "profile": profile,
         "task": task,
@@ -172,13 +183,25 @@ def lint_command(
         "output-field": output_field,
         "tokenizer": tokenizer,
     }
+    explicit = base_settings(config_path, isolated)
+    if show_settings:
+        where = paths[0] if paths else "-"
+        description = describe_settings(settings_for(where, explicit, overrides), load_rules(), where)
+        click.echo(render_settings(description, as_json=output_format == "json"), nl=False)
+        return
+    if not paths:
+        _fail("missing PATHS: name the files, directories or globs to lint (- for standard input)")
+    reporter = get_reporter(output_format)
     report = run_lint(
         list(paths),
-        explicit=base_settings(config_path, isolated),
+        explicit=explicit,
         overrides=overrides,
         tool_version=__version__,
         format_hint=format_in,
         validation=list(validation),
+        baseline=baseline,
+        write_baseline_to=write_baseline,
+        progress=None if quiet else Progress.for_terminal(),
     )
     use_color = _want_color(color, output_file)
     text = reporter(report, ReportOptions(color=use_color, quiet=quiet, statistics=statistics))
@@ -208,20 +231,8 @@ def _want_color(flag: bool | None, output_file: str | None) -> bool:
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory and a rename, so
-    an interrupted write never leaves a half-written file."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tunelint-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    """Write a report file atomically (see :mod:`validator.atomic`)."""
+    write_text_atomic(path, text)
 
 
 @main.command("rules")
@@ -324,6 +335,77 @@ def profiles_command(output_format: str, config_path: str | None, isolated: bool
             click.echo(f"  source: {row['source']}")
 
 
+
+
+@main.command("fix")
+@click.argument("source", metavar="IN", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the repaired copy (never the input).")
+@click.option("--to", "to", type=click.Choice(["jsonl", "json", "csv", "tsv"]),
+              help="Container to write (default: OUT's extension, else the input's).")
+@click.option("--to-shape", type=click.Choice(["gemini", "vertex-gemini", "openai-chat"]),
+              help="Convert single-turn records (gemini, mapped fields, ...) to this shape.")
+@click.option("--dedupe", is_flag=True, help="Drop exact duplicate (input, output) records, keeping the first (D001).")
+@click.option("--strip", is_flag=True, help="Trim leading/trailing whitespace of the text fields (T004).")
+@click.option("--drop-invalid", is_flag=True, help="Drop (and list) records that do not parse or fit the shape.")
+@click.option("--split", "split_spec", metavar="validation=SHARE",
+              help="Also write a validation file with this share of the records (no input on both sides).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --split shuffle.")
+@click.option("--force", is_flag=True, help="Replace OUT (and the validation file) when it exists.")
+@click.option("--input-field", help="Field (or CSV column) holding the input text.")
+@click.option("--output-field", help="Field (or CSV column) holding the output text.")
+@click.option("--format-in", type=click.Choice(FORMATS), help="Container format of IN (default: detect).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Lint the output with this config.")
+@click.option("--isolated", is_flag=True, help="Lint the output ignoring all config files.")
+@click.option("--output-format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the summary of changes and the lint.")
+@_guard
+def fix_command(
+    source: str,
+    output: str,
+    to: str | None,
+    to_shape: str | None,
+    dedupe: bool,
+    strip: bool,
+    drop_invalid: bool,
+    split_spec: str | None,
+    seed: int,
+    force: bool,
+    input_field: str | None,
+    output_field: str | None,
+    format_in: str | None,
+    config_path: str | None,
+    isolated: bool,
+    output_format: str,
+) -> None:
+    """Write a repaired copy of IN to OUT (UTF-8), then lint it.
+
+    Exit status: 0 the output has no error finding, 1 it has (or the fix was refused because records
+    would be lost unreported), 2 a tool error. IN is never written.
+    """
+    from validator.fix import FixRefused, fix_file
+    from validator.fix.summary import has_errors, lint_result, render_json, render_text
+
+    if config_path is not None and isolated:
+        _fail("--config and --isolated cannot be used together")
+    if split_spec is None and seed != 0:
+        _fail("--seed needs --split")
+    try:
+        result = fix_file(
+            source, output, to=to, to_shape=to_shape, dedupe=dedupe, strip=strip, drop_invalid=drop_invalid,
+            split=split_spec, seed=seed, force=force, input_field=input_field, output_field=output_field,
+            format_in=format_in,
+        )
+    except FixRefused as exc:
+        if output_format == "json":
+            click.echo(json.dumps({"version": 1, "refused": str(exc), "lines": list(exc.lines)}, indent=2))
+        click.echo(f"tunelint: fix refused, nothing written: {exc}", err=True)
+        sys.exit(1)
+    report = lint_result(result, isolated=isolated, config=config_path, input_field=input_field,
+                         output_field=output_field)
+    text = render_json(result, report) if output_format == "json" else render_text(result, report)
+    _write_stdout(text, False)
+    sys.exit(1 if has_errors(report) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatch
@@ -29,9 +28,10 @@ from validator.errors import ConfigError, SourceError
 from validator.fingerprints import ContentDigests, fingerprint
 from validator.plugins import RuleRegistry
 from validator.profiles import load_profile
-from validator.readers import read_records
+from validator.progress import Progress
+from validator.readers import open_dataset, read_records
 from validator.report import FileReport
-from validator.schemas import MAPPED, ROLES, Shape, detect_shape, get_shape, mapped_shape
+from validator.schemas import MAPPED, ROLES, Shape, detect_shape, majority_shape, mapped_shape
 from validator.stats import LengthStats, TokenStats
 from validator.tasks import OutputTally, infer_task
 from validator.tokens import TokenCounter, make_counter
@@ -61,25 +61,22 @@ def lint_file(
     shared: dict[Any, Any] | None = None,
     role: str | None = None,
     pair: str | None = None,
+    progress: Progress | None = None,
 ) -> FileResult:
-    """Lint one file (``-`` for standard input). Unreadable paths raise :class:`SourceError`."""
+    """Lint one file (``-`` for standard input). Unreadable paths raise :class:`SourceError`.
+    ``progress`` draws a bar for large files."""
     if path == "-":
         facts = FileFacts(path="<stdin>", format=format_hint or "jsonl", role=role, pair=pair)
         return _lint_stream(sys.stdin.buffer, facts, settings, registry, format_hint, shared)
-    if os.path.isdir(path):
-        raise SourceError(f"{path}: is a directory")
-    try:
-        size = os.path.getsize(path)
-        stream = open(path, "rb")  # noqa: SIM115 - closed below; read-only, never written
-    except FileNotFoundError:
-        raise SourceError(f"{path}: no such file") from None
-    except PermissionError:
-        raise SourceError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot open: {exc.strerror or exc}") from None
+    stream, size = open_dataset(path)
     with stream:
         facts = FileFacts(path=path, format=format_hint or "", bytes=size, role=role, pair=pair)
         try:
+            if progress is not None and progress.wants(size):
+                try:
+                    return _lint_stream(stream, facts, settings, registry, format_hint, shared, progress)
+                finally:
+                    progress.done()
             return _lint_stream(stream, facts, settings, registry, format_hint, shared)
         except OSError as exc:
             raise SourceError(f"{path}: read failed: {exc.strerror or exc}") from None
@@ -92,9 +89,22 @@ def _lint_stream(
     registry: RuleRegistry,
     format_hint: str | None,
     shared: dict[Any, Any] | None,
+    progress: Progress | None = None,
 ) -> FileResult:
     records = read_records(stream, facts, format_hint)
+    if progress is not None and facts.bytes:
+        records = _reporting(records, stream, facts.path, facts.bytes, progress)
     return _run(records, facts, settings, registry, shared)
+
+
+def _reporting(
+    records: Iterator[Record], stream: BinaryIO, name: str, size: int, progress: Progress
+) -> Iterator[Record]:
+    """Pass records through, updating the progress bar every 4,096 records from the byte offset."""
+    for count, record in enumerate(records):
+        if not count & 4095:
+            progress.update(name, stream.tell(), size)
+        yield record
 
 
 def lint_memory(
@@ -263,20 +273,12 @@ def _file_shape(lookahead: list[Record], settings: Settings, facts: FileFacts) -
         facts.mapping = {"input": input_field, "output": output_field}
         # The old Gemini SDK's input_key/output_key is where field mapping comes from.
         return mapped_shape(input_field, output_field, default_profile="gemini")
-    votes: Counter[str] = Counter()
-    keys: dict[str, None] = {}
-    for record in lookahead:
-        if not record.parsed:
-            continue
-        shape = detect_shape(record.value)
-        if shape is not None:
-            votes[shape.name] += 1
-        elif isinstance(record.value, dict):
-            keys.update(dict.fromkeys(str(k) for k in record.value))
-    if votes:
-        return get_shape(votes.most_common(1)[0][0])
-    facts.unknown_keys = tuple(keys)[:_KEYS_SHOWN]
-    return None
+    values = [record.value for record in lookahead if record.parsed]
+    shape = majority_shape(values)
+    if shape is None:
+        keys = dict.fromkeys(str(k) for v in values if isinstance(v, dict) for k in v)
+        facts.unknown_keys = tuple(keys)[:_KEYS_SHOWN]
+    return shape
 
 
 def _classify(record: Record, shape: Shape | None, ref: _Ref, counter: TokenCounter) -> Example | None:

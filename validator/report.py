@@ -6,10 +6,14 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator.api import Finding, Severity
+from validator.baseline import BaselineResult
 from validator.errors import DatasetValidationError
+
+if TYPE_CHECKING:
+    from validator.reporters import ReportOptions
 
 __all__ = ["FileReport", "Report", "RuleInfo"]
 
@@ -76,6 +80,8 @@ class Report:
     fail_on: Severity = Severity.ERROR
     tool_version: str = ""
     rules: Mapping[str, RuleInfo] = field(default_factory=dict)
+    #: Set when a baseline was applied: what it suppressed and its stale entries.
+    baseline: BaselineResult | None = None
 
     def __post_init__(self) -> None:
         self.findings.sort(key=_sort_key)
@@ -107,6 +113,13 @@ class Report:
             grouped.setdefault(finding.code, []).append(finding)
         return grouped
 
+    def write_baseline(self, path: str) -> int:
+        """Accept this report's findings: write them to the baseline file ``path`` (atomically);
+        return the number of entries. Lint with ``baseline=path`` later to see only new findings."""
+        from validator.baseline import write_baseline
+
+        return write_baseline(self.findings, path)
+
     def raise_for_errors(self) -> None:
         """Raise :class:`~validator.DatasetValidationError` (carrying this report) unless ``ok``."""
         if not self.ok:
@@ -126,11 +139,39 @@ class Report:
             },
             "files": [f.to_dict() for f in self.files],
             "findings": [f.to_dict() for f in self.findings],
+            **({"baseline": self.baseline.to_dict()} if self.baseline is not None else {}),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
         """The JSON envelope as text."""
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def render(self, format: str, options: ReportOptions | None = None) -> str:
+        """The report in an output format, through the reporter registry (``--output-format FORMAT``):
+        the same text the command line prints."""
+        from validator.reporters import ReportOptions, get_reporter
+
+        return get_reporter(format)(self, options if options is not None else ReportOptions())
+
+    def to_sarif(self) -> str:
+        """The report as SARIF 2.1.0 (``--output-format sarif``)."""
+        return self.render("sarif")
+
+    def to_junit(self) -> str:
+        """The report as JUnit XML (``--output-format junit``)."""
+        return self.render("junit")
+
+    def to_gitlab(self) -> str:
+        """The report as GitLab Code Quality JSON (``--output-format gitlab``)."""
+        return self.render("gitlab")
+
+    def to_markdown(self) -> str:
+        """The report as Markdown (``--output-format markdown``)."""
+        return self.render("markdown")
+
+    def to_html(self) -> str:
+        """The report as a self-contained HTML page (``--output-format html``)."""
+        return self.render("html")
 
 
 def _sort_key(f: Finding) -> tuple[str, int, int, str, str]:

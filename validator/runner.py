@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from validator.api import Severity
+from validator.baseline import BaselineResult, apply_baseline, write_baseline
 from validator.config import (
     Settings,
     find_config,
@@ -22,6 +23,7 @@ from validator.engine import FileResult, lint_file, lint_memory
 from validator.errors import ConfigError, UsageError
 from validator.plugins import RuleRegistry, load_rules
 from validator.profiles import load_profile
+from validator.progress import Progress
 from validator.report import Report, RuleInfo
 from validator.sources import expand_paths, is_path_like
 from validator.splits import Job, plan_jobs
@@ -73,8 +75,13 @@ def run_lint(
     format_hint: str | None = None,
     registry: RuleRegistry | None = None,
     validation: Sequence[str] = (),
+    baseline: str | None = None,
+    write_baseline_to: str | None = None,
+    progress: Progress | None = None,
 ) -> Report:
-    """Lint paths or in-memory data and build the report."""
+    """Lint paths or in-memory data and build the report. ``write_baseline_to`` records every
+    finding as accepted (and the report then has none left); ``baseline`` drops the findings a
+    baseline file accepts and lists its stale entries."""
     registry = registry or load_rules()
     # Discovered config is cached for one run only: a config edited between two calls in the same
     # process (a notebook, a long-running service) must be read again.
@@ -100,7 +107,16 @@ def run_lint(
             settings = _with_dataset_mapping(settings_for(job.path, explicit, overrides), job, overrides)
             _check_selectors(settings, registry)
             results.append(
-                lint_file(job.path, settings, registry, format_hint, shared=shared, role=job.role, pair=job.pair)
+                lint_file(
+                    job.path,
+                    settings,
+                    registry,
+                    format_hint,
+                    shared=shared,
+                    role=job.role,
+                    pair=job.pair,
+                    progress=progress,
+                )
             )
             thresholds.append(settings.fail_on)
         fail_on = _report_threshold(results, thresholds) if results else cwd_settings.fail_on
@@ -112,6 +128,12 @@ def run_lint(
     # dict.fromkeys drops exact repeats in order: a config-declared [tuning] value is checked with
     # every dataset and would otherwise be reported once per linted file.
     findings = list(dict.fromkeys(f for r in results for f in r.findings))
+    baseline_result: BaselineResult | None = None
+    if write_baseline_to is not None:
+        write_baseline(findings, write_baseline_to)
+        findings, baseline_result = apply_baseline(findings, write_baseline_to)
+    elif baseline is not None:
+        findings, baseline_result = apply_baseline(findings, baseline)
     rules = {}
     for finding in findings:
         if finding.code not in rules:
@@ -132,6 +154,7 @@ def run_lint(
         fail_on=Severity.parse(fail_on),
         tool_version=tool_version,
         rules=rules,
+        baseline=baseline_result,
     )
 
 

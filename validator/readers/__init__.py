@@ -7,17 +7,19 @@ the file is.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from validator.api import FileFacts, Record
+from validator.errors import SourceError
 from validator.readers.decode import LineSource
 from validator.readers.detect import FORMATS, detect_format, format_from_extension
 from validator.readers.jsondoc import read_json
 from validator.readers.jsonl import read_jsonl
 from validator.readers.tabular import read_tabular
 
-__all__ = ["FORMATS", "detect_format", "format_from_extension", "read_records"]
+__all__ = ["FORMATS", "detect_format", "format_from_extension", "open_dataset", "read_records"]
 
 
 def read_records(
@@ -35,3 +37,23 @@ def read_records(
     if fmt in ("csv", "tsv"):
         return read_tabular(source, "\t" if fmt == "tsv" else ",")
     raise ValueError(f"unknown format {fmt!r}")  # callers validate format names first
+
+
+def open_dataset(path: str) -> tuple[BinaryIO, int]:
+    """Open ``path`` read-only (binary) and return the stream and its size; a directory, a missing
+    or unreadable file is a :class:`SourceError` with a one-line reason. The caller closes it."""
+    if os.path.isdir(path):
+        raise SourceError(f"{path}: is a directory")
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - the caller closes it; read-only, never written
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file") from None
+    except PermissionError:
+        raise SourceError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot open: {exc.strerror or exc}") from None
+    try:
+        return stream, os.fstat(stream.fileno()).st_size
+    except OSError as exc:
+        stream.close()
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None

@@ -106,8 +106,27 @@ def _summary(report: Report, options: ReportOptions) -> list[str]:
     out = [_style("Summary", options, bold=True)]
     for file in report.files:
         out.extend(_file_summary(file))
+    out.extend(_baseline_lines(report))
     out.append(_totals(report, options))
     return out
+
+
+def _baseline_lines(report: Report) -> list[str]:
+    """What the baseline accepted, and its stale entries (findings fixed since it was written)."""
+    result = report.baseline
+    if result is None:
+        return []
+    lines = [f"  baseline {sanitize(result.path)}: {result.suppressed:,} accepted finding(s) not shown"]
+    if result.stale:
+        total = sum(s.count for s in result.stale)
+        lines.append(f"    {total:,} stale entr{'y' if total == 1 else 'ies'} (fixed since; rewrite the baseline):")
+        lines.extend(
+            f"      {sanitize(s.path)} {s.code} {s.fingerprint}" + (f" ×{s.count}" if s.count > 1 else "")
+            for s in result.stale[:50]
+        )
+        if len(result.stale) > 50:
+            lines.append(f"      … {len(result.stale) - 50} more (see --output-format json)")
+    return lines
 
 
 def _file_summary(file: FileReport) -> list[str]:

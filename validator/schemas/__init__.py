@@ -8,7 +8,8 @@ the slower validator runs only where it has something to say.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -24,6 +25,7 @@ __all__ = [
     "Shape",
     "detect_shape",
     "get_shape",
+    "majority_shape",
     "mapped_shape",
     "pointer",
 ]
@@ -192,6 +194,17 @@ def detect_shape(value: Any) -> Shape | None:
         if shape.claims(value):
             return shape
     return None
+
+
+def majority_shape(values: Iterable[Any]) -> Shape | None:
+    """The shape most of ``values`` announce (the first to reach the top count wins a tie), or
+    ``None`` when none announces one."""
+    votes: Counter[str] = Counter()
+    for value in values:
+        shape = detect_shape(value)
+        if shape is not None:
+            votes[shape.name] += 1
+    return get_shape(votes.most_common(1)[0][0]) if votes else None
 
 
 def mapped_shape(input_field: str, output_field: str, default_profile: str = "generic") -> Shape:
