@@ -27,7 +27,8 @@ class LengthStats:
 
     def add(self, length: int) -> None:
         """Record one text length."""
-        self._hist[length] += 1
+        hist = self._hist
+        hist[length] = hist.get(length, 0) + 1
         self.count += 1
         self.total += length
 

@@ -13,6 +13,9 @@ from validator.api import Turn, Violation, json_type
 
 __all__ = ["Adapted", "Shape", "Texts", "pointer"]
 
+#: Distinct key orders remembered per shape by the quick check (bounded: odd files cannot grow it).
+_KEY_CACHE = 256
+
 # (input text, output text, {"input": key, "output": key}) or None when the texts are not strings.
 Texts = tuple[str, str, dict[str, str]]
 
@@ -59,6 +62,7 @@ class Shape:
     _allowed: frozenset[str] | None = None
     _strings: frozenset[str] = field(default=frozenset())
     _validator: Draft202012Validator | None = field(default=None, compare=False, repr=False)
+    _by_keys: dict[tuple[str, ...], tuple[str, ...] | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -96,21 +100,35 @@ class Shape:
             return self.quick(value)
         if type(value) is not dict:
             return False
-        keys = value.keys()
+        # The key structure is judged once per distinct key order (records of a file share it);
+        # what is left per record is the type of each text field.
+        signature = tuple(value)
+        if signature in self._by_keys:
+            strings = self._by_keys[signature]
+        else:
+            strings = self._judge_keys(value.keys())
+            if len(self._by_keys) < _KEY_CACHE:
+                self._by_keys[signature] = strings
+        if strings is None:
+            return False
+        for key in strings:  # noqa: SIM110 - a plain loop: all() with a generator is slower here
+            if type(value[key]) is not str:
+                return False
+        return True
+
+    def _judge_keys(self, keys: Any) -> tuple[str, ...] | None:
+        """``None`` when keys alone rule the quick check out, else the keys whose values must be
+        strings."""
         if not self._required <= keys:
-            return False
+            return None
         if self._any_of and not any(group <= keys for group in self._any_of):
-            return False
+            return None
         if self._allowed is not None and not keys <= self._allowed:
-            return False
-        for key in self._strings:
-            v = value.get(key)
-            if v is not None and type(v) is not str:
-                return False
-            if v is None and key in value:
-                return False
+            return None
         # Keys the quick check does not understand (arrays, objects) go to the full validator.
-        return self._allowed is None or keys <= self._strings
+        if self._allowed is not None and not keys <= self._strings:
+            return None
+        return tuple(k for k in keys if k in self._strings)
 
     def violations(self, value: Any) -> tuple[Violation, ...]:
         """Every structural problem of ``value`` against this shape's JSON Schema."""
