@@ -14,7 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from validator.api import Context, Example, Finding, Rule, Severity
+from validator.api import Context, Example, Finding, Severity, StatelessRule
 
 __all__ = ["RULES", "InvisibleCharacters", "MarkupResidue", "Mojibake"]
 
@@ -132,7 +132,7 @@ def invisible_characters(text: str) -> list[int]:
     return [m.start() for m in _INVISIBLE.finditer(text) if not _legitimate(text, m.start())]
 
 
-class InvisibleCharacters(Rule):
+class InvisibleCharacters(StatelessRule):
     """What: A text contains characters that are invisible or control the display rather than being
     text: C0 control characters other than tab, line feed and carriage return, DELETE and the C1
     controls (U+0080-U+009F); the soft hyphen (U+00AD); zero-width characters (ZERO WIDTH SPACE
@@ -166,8 +166,6 @@ class InvisibleCharacters(Rule):
     summary = "Invisible or control characters in a text"
     default_severity = Severity.WARNING
 
-    def merge(self, other: Rule) -> None:
-        """No state: nothing to merge."""
 
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         search = _INVISIBLE.search
@@ -315,7 +313,7 @@ def _meaning(meant: str) -> str:
     return "a character whose last byte was lost" if meant == _LOST else repr(_show(meant))
 
 
-class Mojibake(Rule):
+class Mojibake(StatelessRule):
     """What: A text contains mojibake: UTF-8 text that was decoded as Windows-1252 or Latin-1 (and
     usually saved again as UTF-8), so every accented letter, curly quote or emoji became two to four
     odd characters: ``Ã©`` for ``é``, ``â€™`` for ``’``, ``Ã¼`` for ``ü``, ``â€œ`` for ``“``,
@@ -346,8 +344,6 @@ class Mojibake(Rule):
     summary = "Double-encoded UTF-8 (mojibake) in a text"
     default_severity = Severity.WARNING
 
-    def merge(self, other: Rule) -> None:
-        """No state: nothing to merge."""
 
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         system = example.system
@@ -457,7 +453,7 @@ def _describe(kind: str, seen: str) -> str:
     return repr(seen)
 
 
-class MarkupResidue(Rule):
+class MarkupResidue(StatelessRule):
     """What: A text contains HTML left over from scraping or escaping: character entities
     (``&quot;``, ``&amp;``, ``&#39;``, ``&#x27;``, ``&nbsp;``, ``&eacute;``…), entities whose ``&`` was
     lost (`` quot;``, `` amp;``, ``#39;``, as in the AG News dataset), and common HTML tags
@@ -486,8 +482,6 @@ class MarkupResidue(Rule):
     summary = "HTML entities or tags left in a text"
     default_severity = Severity.INFO
 
-    def merge(self, other: Rule) -> None:
-        """No state: nothing to merge."""
 
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         text, output, system = example.input_text, example.output_text, example.system

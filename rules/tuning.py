@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rules._text import plural, thousands
-from validator.api import Context, Finding, Rule, Severity, TuningParameter, TuningRequest
+from validator.api import Context, Finding, Rule, Severity, StatelessRule, TuningParameter, TuningRequest
 
 __all__ = [
     "RULES",
@@ -157,7 +157,7 @@ class EpochOptions:
     max_epochs: int = 50
 
 
-class BadEpochs(Rule):
+class BadEpochs(StatelessRule):
     """What: The tuning job's epoch count is not a positive whole number, or is unusually high (more
     than ``max-epochs``, 50). Read from a request body's ``epochCount`` or the config's
     ``tuning.epochs``.
@@ -218,14 +218,12 @@ class BadEpochs(Rule):
                 f"[rules.H001] max-epochs if it is intended",
             )
 
-    def merge(self, other: Rule) -> None:
-        """Stateless: nothing to fold."""
 
 
 # -- H002 -------------------------------------------------------------------------------------------
 
 
-class BadBatchSize(Rule):
+class BadBatchSize(StatelessRule):
     """What: The tuning job's batch size is not a positive whole number, or is larger than the number
     of training examples. Read from a Gemini request body's ``batchSize`` (compared with its inline
     examples) or the config's ``tuning.batch-size`` (compared with each linted dataset file). A
@@ -285,8 +283,6 @@ class BadBatchSize(Rule):
                 f"the batch size to {thousands(count)} or less (4-16 is typical) or add examples",
             )
 
-    def merge(self, other: Rule) -> None:
-        """Stateless: nothing to fold."""
 
 
 # -- H003 -------------------------------------------------------------------------------------------
@@ -300,7 +296,7 @@ class LearningRateOptions:
     max_multiplier: float = 10.0
 
 
-class BadLearningRate(Rule):
+class BadLearningRate(StatelessRule):
     """What: The learning rate is not a number, is 0 or less, or is 1 or more; the learning-rate
     multiplier is not a number, is 0 or less, or is unusually high (more than ``max-multiplier``,
     10); or both are set, which is an error: in the Gemini API request they are alternatives (a proto
@@ -413,8 +409,6 @@ class BadLearningRate(Rule):
                 f"default rate), or raise [rules.H003] max-multiplier if it is intended",
             )
 
-    def merge(self, other: Rule) -> None:
-        """Stateless: nothing to fold."""
 
 
 # -- H004 -------------------------------------------------------------------------------------------
@@ -430,7 +424,7 @@ def _slug(text: str, pattern: str) -> str | None:
         return None
 
 
-class BadDisplayName(Rule):
+class BadDisplayName(StatelessRule):
     """What: The tuned model's display name is empty or longer than the profile allows (Gemini API
     ``displayName``: 40 characters; Vertex ``tunedModelDisplayName``: 128), or its tuned model id
     (``tunedModelId``, or the id in ``name: "tunedModels/<id>"``) does not match the profile's
@@ -517,8 +511,6 @@ class BadDisplayName(Rule):
             f"starting with a letter and not ending with a hyphen). Rename it{hint}",
         )
 
-    def merge(self, other: Rule) -> None:
-        """Stateless: nothing to fold."""
 
 
 # -- H005 -------------------------------------------------------------------------------------------
@@ -555,7 +547,7 @@ def _adapter_size(value: Any, in_request: bool) -> tuple[int | None, int | None]
     return size, (number if size not in (0, number) else None)
 
 
-class BadAdapterSize(Rule):
+class BadAdapterSize(StatelessRule):
     """What: The tuning job's adapter size (Vertex ``adapterSize``, or the config's
     ``tuning.adapter-size``) is not one the base model supports according to the profile
     (vertex-gemini: Gemini 2.5 Flash and Flash-Lite 1, 2, 4, 8, 16; 2.5 Pro and 2.0 Flash 1, 2, 4,
@@ -632,8 +624,6 @@ class BadAdapterSize(Rule):
             f"base model that supports size {size}",
         )
 
-    def merge(self, other: Rule) -> None:
-        """Stateless: nothing to fold."""
 
 
 RULES = (BadEpochs, BadBatchSize, BadLearningRate, BadDisplayName, BadAdapterSize)

@@ -50,6 +50,7 @@ __all__ = [
     "RecordKind",
     "Rule",
     "Severity",
+    "StatelessRule",
     "ToolCall",
     "TuningParameter",
     "TuningRequest",
@@ -573,6 +574,14 @@ class Rule:
                     yield f.name, f.default
                 elif f.default_factory is not dataclasses.MISSING:
                     yield f.name, f.default_factory()
+
+
+class StatelessRule(Rule):
+    """A rule that keeps no state between hooks (each finding depends on one record or on the file's
+    facts alone), so folding another shard into it is a no-op: such rules are always shardable."""
+
+    def merge(self, other: Rule) -> None:
+        """Nothing to fold."""
 
 
 def _dedent_doc(doc: str) -> str:
