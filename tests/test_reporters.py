@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 from pathlib import Path
 
 import validator
@@ -155,3 +157,23 @@ def test_template_is_shown_in_every_text_format(tmp_path: Path) -> None:
     assert json.loads(get_reporter("json")(report, ReportOptions()))["files"][0]["template"]["markers"] == [
         "question:", "context:"
     ]
+
+
+def test_report_to_a_device_or_fifo_is_written_in_place(tmp_path: Path) -> None:
+    """``-o /dev/null`` must not replace the device with a regular file (the atomic rename would)."""
+    import stat
+
+    from validator.atomic import write_text_atomic
+
+    write_text_atomic(os.devnull, "discarded\n")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    write_text_atomic(str(fifo), "through the pipe\n")
+    reader.join(timeout=30)
+    assert received == ["through the pipe\n"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]

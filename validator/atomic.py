@@ -33,6 +33,14 @@ def write_files_atomic(files: Sequence[tuple[str, Iterable[str]]], *, errors: st
     """Write every ``(path, text chunks)`` as UTF-8 (no BOM) through a temporary file each; the
     destinations are replaced only after every temporary file is complete and fsynced, so a set of
     files (a training and a validation split) is written together or not at all."""
+    special = [(path, chunks) for path, chunks in files if _special(path)]
+    for path, chunks in special:
+        # A device or a pipe (``-o /dev/null``, a FIFO): renaming a file over it would replace the
+        # device itself, so it is written in place; atomicity means nothing for a stream.
+        with open(path, "w", encoding="utf-8", errors=errors, newline="") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+    files = [(path, chunks) for path, chunks in files if not _special(path)]
     temps: list[str] = []
     try:
         for path, chunks in files:
@@ -45,6 +53,15 @@ def write_files_atomic(files: Sequence[tuple[str, Iterable[str]]], *, errors: st
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         raise
+
+
+def _special(path: str) -> bool:
+    """True for an existing target that is not a regular file (a character device, a FIFO)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _write_temp(path: str, chunks: Iterable[str], errors: str) -> str:
