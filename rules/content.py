@@ -166,7 +166,6 @@ class InvisibleCharacters(StatelessRule):
     summary = "Invisible or control characters in a text"
     default_severity = Severity.WARNING
 
-
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         search = _INVISIBLE.search
         system = example.system
@@ -344,7 +343,6 @@ class Mojibake(StatelessRule):
     summary = "Double-encoded UTF-8 (mojibake) in a text"
     default_severity = Severity.WARNING
 
-
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         system = example.system
         if example.input_text.isascii() and example.output_text.isascii() and (not system or system.isascii()):
@@ -481,7 +479,6 @@ class MarkupResidue(StatelessRule):
     name = "markup-residue"
     summary = "HTML entities or tags left in a text"
     default_severity = Severity.INFO
-
 
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
         text, output, system = example.input_text, example.output_text, example.system

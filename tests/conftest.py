@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,3 +48,17 @@ def run_json(*args: str) -> tuple[int, dict[str, Any]]:
 def codes_at(envelope: dict[str, Any]) -> list[tuple[str, int | None]]:
     """``[(code, line), ...]`` of an envelope's findings, in report order."""
     return [(f["code"], f["line"]) for f in envelope["findings"]]
+
+
+def read_terminal(master: int) -> bytes:
+    """Everything written to a pseudo-terminal until the child closes it (EIO or EOF)."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import validator
-from tests.conftest import codes_at, run_cli, run_json
+from tests.conftest import codes_at, read_terminal, run_cli, run_json
 
 ANSI = "\x1b["
 F_CODES = [f"F00{i}" for i in range(1, 8)]
@@ -799,17 +799,9 @@ def _run_in_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[i
     environ.update(env)
     proc = subprocess.Popen([_script(), *args], cwd=cwd, env=environ, stdout=slave, stderr=subprocess.DEVNULL)
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    output = read_terminal(master)
     os.close(master)
-    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+    return proc.wait(timeout=120), output.decode("utf-8", "replace")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX only")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import read_terminal, run_cli
 from validator.config import KNOWN_KEYS, settings_from_mapping
 from validator.engine import lint_file
 from validator.plugins import load_rules
@@ -126,18 +126,8 @@ def test_progress_goes_to_a_terminal_stderr_only(tmp_path: Path) -> None:
     assert data.stat().st_size > 8 * 1024 * 1024
     master, slave = pty.openpty()
     chunks: list[bytes] = []
-
-    def drain() -> None:  # read the terminal while the child writes, so it never blocks on a full pty
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # EIO: the child closed the terminal
-                return
-            if not chunk:
-                return
-            chunks.append(chunk)
-
-    reader = threading.Thread(target=drain, daemon=True)
+    # Read the terminal while the child writes, so it never blocks on a full pty.
+    reader = threading.Thread(target=lambda: chunks.append(read_terminal(master)), daemon=True)
     reader.start()
     proc = subprocess.Popen(
         [script, "lint", "--isolated", "--output-format", "json", data.name],

@@ -22,6 +22,7 @@ from validator.api import (
     Record,
     Rule,
     Violation,
+    json_type,
 )
 from validator.config import Settings, relative_to_root
 from validator.errors import ConfigError, SourceError
@@ -32,6 +33,7 @@ from validator.progress import Progress
 from validator.readers import open_dataset, read_records
 from validator.report import FileReport
 from validator.schemas import MAPPED, ROLES, Shape, detect_shape, majority_shape, mapped_shape
+from validator.schemas.shape import article
 from validator.stats import LengthStats, TokenStats
 from validator.tasks import OutputTally, infer_task
 from validator.tokens import TokenCounter, make_counter
@@ -300,18 +302,12 @@ def _classify(record: Record, shape: Shape | None, ref: _Ref, counter: TokenCoun
         else:
             record.violations = tuple(ref.violation(v) for v in violations)
     record.schema = own.name
-    if own.adapt is not None:
-        adapted = own.adapt(value)
-        if adapted is None:
-            return None
-        input_text, output_text, fields = adapted.input_text, adapted.output_text, adapted.fields
-    else:
-        texts = own.texts(value)
-        if texts is None:
-            return None
-        input_text, output_text, keys = texts
-        fields = ref.fields(keys)
-        adapted = None
+    canonical = own.canonical(value)
+    if canonical is None:
+        return None
+    input_text, output_text, fields, adapted = canonical
+    if adapted is None:
+        fields = ref.fields(fields)  # record keys -> JSON pointers, or CSV column names
     return Example(
         index=record.index,
         line=record.line,
@@ -327,15 +323,7 @@ def _classify(record: Record, shape: Shape | None, ref: _Ref, counter: TokenCoun
 
 
 def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    return "a number"
+    return "null" if value is None else article(json_type(value))
 
 
 class _Ref:
@@ -350,7 +338,7 @@ class _Ref:
             return key
         return "/" + key.replace("~", "~0").replace("/", "~1")
 
-    def fields(self, keys: dict[str, str]) -> dict[str, str]:
+    def fields(self, keys: Mapping[str, str]) -> dict[str, str]:
         """``{"input": "/text_input", ...}`` for a shape's keys; memoised, as records of one file
         almost always share them (the returned dict is shared: never mutate it)."""
         signature = tuple(keys.items())

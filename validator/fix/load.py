@@ -53,11 +53,8 @@ def canonical_texts(shape: Shape, value: Any) -> tuple[str, str] | None:
     """The ``(input, output)`` texts the rules compare (:class:`validator.api.Example`), or ``None``."""
     if not isinstance(value, dict):
         return None
-    if shape.adapt is not None:
-        adapted = shape.adapt(value)
-        return None if adapted is None else (adapted.input_text, adapted.output_text)
-    texts = shape.texts(value)
-    return None if texts is None else (texts[0], texts[1])
+    canonical = shape.canonical(value)
+    return None if canonical is None else (canonical[0], canonical[1])
 
 
 def file_shape(values: Iterable[Any], input_field: str | None, output_field: str | None) -> Shape | None:

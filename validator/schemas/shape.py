@@ -11,7 +11,7 @@ from jsonschema.exceptions import ValidationError
 
 from validator.api import Turn, Violation, json_type
 
-__all__ = ["Adapted", "Shape", "Texts", "pointer"]
+__all__ = ["Adapted", "Shape", "Texts", "article", "pointer"]
 
 #: Distinct key orders remembered per shape by the quick check (bounded: odd files cannot grow it).
 _KEY_CACHE = 256
@@ -130,6 +130,18 @@ class Shape:
             return None
         return tuple(k for k in keys if k in self._strings)
 
+    def canonical(self, value: Mapping[str, Any]) -> tuple[str, str, Mapping[str, str], Adapted | None] | None:
+        """The record's canonical ``(input, output, fields, conversation)``: ``fields`` are record keys
+        for single-turn shapes and JSON pointers for conversations (whose :class:`Adapted` is the
+        fourth item); ``None`` when the texts cannot be read."""
+        if self.adapt is not None:
+            adapted = self.adapt(value)
+            if adapted is None:
+                return None
+            return adapted.input_text, adapted.output_text, adapted.fields, adapted
+        texts = self.texts(value)
+        return None if texts is None else (texts[0], texts[1], texts[2], None)
+
     def violations(self, value: Any) -> tuple[Violation, ...]:
         """Every structural problem of ``value`` against this shape's JSON Schema."""
         if self.quick_ok(value):
@@ -171,8 +183,8 @@ def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterabl
         yield Violation(
             "type",
             where,
-            f"{'record' if not where else repr(where)} is {_article(json_type(instance))}, "
-            f"expected {_article(str(expected))}",
+            f"{'record' if not where else repr(where)} is {article(json_type(instance))}, "
+            f"expected {article(str(expected))}",
             expected=str(expected),
         )
     elif error.validator == "additionalProperties" and isinstance(instance, dict):
@@ -189,7 +201,8 @@ def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterabl
         yield Violation("other", where, error.message)
 
 
-def _article(noun: str) -> str:
+def article(noun: str) -> str:
+    """``noun`` with its indefinite article (``"an array"``, ``"a string"``)."""
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
