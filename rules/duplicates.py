@@ -6,29 +6,53 @@ field, key order or extra columns must not hide a duplicate prompt. For chat sha
 whole context before the target turn. "Normalised" is :func:`validator.api.normalize_text` (NFKC,
 case-folded, whitespace runs collapsed, trimmed).
 
-State stays compact: every rule keeps a dict from a 16-byte :func:`~validator.api.digest` to one
-packed int (line, record and, where needed, a 64-bit fingerprint of the text the rule compares), never
-a text. Repeats found during the pass are kept as small tuples and reported in ``finish``, which is
-what makes the rules shardable: :meth:`merge` folds another shard's first occurrences and repeats into
-this instance, and the *record number* (not the order shards are merged in) decides which occurrence
-is the first one. One pass and any sharding with a merge give the same findings.
+State stays compact: D001-D004 keep no text and no per-record Python object, only columns appended
+batch by batch (:mod:`array` arrays, 64-bit keys and 32-bit record and line numbers): 16 bytes a
+record for D001 and D004, 24 for D002 and D003 (plus one byte a record for the field when a file's
+records point at different fields, as chat shapes do). Keys are 64-bit xxh3 hashes of the texts
+(:mod:`rules._batch`), computed once per batch and shared by the rules. Two different texts get the
+same key with probability 2**-64, so among ``n`` distinct texts some pair collides with probability
+about ``n**2 / 2**65``: 3e-8 for a million records, 3e-6 for ten million. A collision would make two
+different examples look like duplicates; at these odds that is a far smaller risk than any other
+source of a wrong finding, and it is what buys 16 bytes a record instead of a dict entry (~140).
+
+Duplicates are found in ``finish`` by sorting the keys with NumPy (equal keys end up together, in
+record order; a small file, where importing NumPy would cost more than it saves, walks its columns
+with a dict instead), which is what makes the rules shardable: :meth:`merge` appends another shard's
+columns, its record and line numbers moved into the whole file, and the *record number* (not the
+order shards are merged in) decides which occurrence is the first one. One pass and any sharding with
+merges give the same findings.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import itertools
 import re
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rules._example import input_digest, normalized_input, normalized_input_digest, output_digest
+from rules._batch import input_keys, normalized_input_keys, normalized_inputs, numpy_pays, output_keys, pair_keys
+from rules._batch import lines as batch_lines
+from rules._batch import records as batch_records
 from rules._text import plural, thousands
-from validator.api import Context, Example, Finding, Location, Rule, Severity, digest, normalize_text
+from validator.api import (
+    NO_SHIFT,
+    Batch,
+    Context,
+    Example,
+    Finding,
+    Location,
+    Rule,
+    Severity,
+    Shift,
+    normalize_text,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -46,132 +70,352 @@ __all__ = [
     "minhash_signature",
 ]
 
-_MASK32 = 0xFFFFFFFF
 _MASK64 = 0xFFFFFFFFFFFFFFFF
 
-
-# -- packing ------------------------------------------------------------------------------------------
-
-
-def _pack(line: int, record: int, fingerprint: int = 0) -> int:
-    """One int for ``(line, record)`` and an optional 64-bit fingerprint: record in bits 0-31, line in
-    32-63, fingerprint above. (Four billion lines or records is far beyond any tuning file.)"""
-    return (fingerprint << 64) | ((line & _MASK32) << 32) | (record & _MASK32)
+#: Where an example is: ``(line, record)``.
+_Where = tuple[int, int]
 
 
-def _line(packed: int) -> int:
-    return (packed >> 32) & _MASK32
+def _where(where: _Where) -> str:
+    return f"record {thousands(where[1])} (line {thousands(where[0])})"
 
 
-def _record(packed: int) -> int:
-    return packed & _MASK32
+def _location(path: str, where: _Where, field: str | None = None) -> Location:
+    return Location(path, where[0], where[1] or None, field)
 
 
-def _fingerprint_of(packed: int) -> int:
-    return packed >> 64
+#: Bytes a record is taken to have when guessing a file's records from its size (a short prompt and
+#: answer): a file above ``NUMPY_MIN * 256`` bytes (12.8 MB) uses NumPy from its first batch.
+_BYTES_PER_RECORD = 256
 
 
-def _fingerprint(text: str) -> int:
-    """64 bits of the text's digest: enough to tell two texts of the same key apart."""
-    return int.from_bytes(digest(text)[:8], "big")
+def _scale(ctx: Context, seen: int) -> int:
+    """How many records the file has, as far as choosing NumPy goes (:func:`numpy_pays`): those seen
+    so far, or a guess from the file's size when larger, so that a large file (or a shard of one,
+    which sees only its part) does not start in plain Python only to import NumPy half-way."""
+    return max(seen, (ctx.file.bytes or 0) // _BYTES_PER_RECORD)
 
 
-def _pair_key(example: Example) -> bytes:
-    """A digest of the (input, output) pair: the digest of the two texts' digests (fixed-size, so the
-    split between input and output is unambiguous), which other rules' digests of the same texts
-    make cheap."""
-    return hashlib.blake2b(input_digest(example) + output_digest(example), digest_size=16).digest()
+def _shifted(column: array[int], by: int, keep_zero: bool = False) -> array[int]:
+    """``column`` with ``by`` added to every value (but zeros when ``keep_zero``: record number 0
+    means "no record" and stays 0); ``column`` itself when ``by`` is 0, else a new array."""
+    if not by:
+        return column
+    if not numpy_pays(len(column)):
+        return array(column.typecode, (v + by if v or not keep_zero else 0 for v in column))
+    import numpy as np
+
+    values = np.frombuffer(column, dtype=np.dtype(column.typecode))
+    moved = values + values.dtype.type(by)
+    if keep_zero:
+        moved = np.where(values == 0, values, moved)
+    shifted = array(column.typecode)
+    shifted.frombytes(moved.astype(values.dtype).tobytes())
+    return shifted
 
 
-def _where(packed: int) -> str:
-    return f"record {thousands(_record(packed))} (line {thousands(_line(packed))})"
+# -- columns ------------------------------------------------------------------------------------------
+
+#: Field ids are kept in the narrowest array type that holds them.
+_WIDTHS = (("B", 1 << 8), ("H", 1 << 16), ("I", 1 << 32))
 
 
-def _location(path: str, packed: int, field: str | None = None) -> Location:
-    return Location(path, _line(packed), _record(packed) or None, field)
+class _FieldColumn:
+    """The field ``fields[name]`` of every example, in the order seen: the distinct values, and one
+    small id per example, kept only once a second value has appeared (the records of a file almost
+    always share their fields; chat shapes point at the target turn, which moves)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: list[str | None] = []
+        self._ids: dict[str | None, int] = {}
+        #: ``None`` while every example has ``values[0]``.
+        self.column: array[int] | None = None
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the per-example ids (0 while there are none)."""
+        return 0 if self.column is None else len(self.column) * self.column.itemsize
+
+    def _id(self, value: str | None) -> int:
+        found = self._ids.get(value)
+        if found is None:
+            found = self._ids[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+    def add(self, fields: Sequence[Mapping[str, str]]) -> None:
+        """Append the fields of a batch's examples (``batch.fields``)."""
+        n = len(fields)
+        if n and fields.count(fields[0]) == n:  # one mapping for the whole batch: the usual case
+            self._extend([self._id(fields[0].get(self.name))] * n)
+        else:
+            self._extend([self._id(f.get(self.name)) for f in fields])
+
+    def extend(self, other: _FieldColumn) -> None:
+        """Append another column's examples."""
+        mapping = [self._id(value) for value in other.values]
+        if other.column is None:
+            if other.count:
+                self._extend(itertools.repeat(mapping[0], other.count), other.count, mapping[0] == 0)
+        else:
+            self._extend(map(mapping.__getitem__, other.column), other.count, not any(mapping))
+
+    def _extend(self, ids: Iterable[int], count: int | None = None, zeros: bool | None = None) -> None:
+        """Append ``ids`` (``count`` of them; ``zeros`` when all are 0, known or found out)."""
+        if count is None or zeros is None:
+            ids = list(ids)
+            count, zeros = len(ids), not any(ids)
+        if self.column is None and zeros:
+            self.count += count  # still one value for every example: no ids to keep
+            return
+        typecode = next(code for code, limit in _WIDTHS if len(self.values) <= limit)
+        if self.column is None:
+            self.column = array(typecode, bytes(self.count * array(typecode).itemsize))
+        elif self.column.typecode != typecode:
+            self.column = array(typecode, self.column)  # a 257th value: widen
+        self.column.extend(ids)
+        self.count += count
+
+    def get(self, position: int) -> str | None:
+        """The field of the example at ``position``."""
+        if self.column is None:
+            return self.values[0] if self.values else None
+        return self.values[self.column[position]]
+
+
+class _Occurrences:
+    """Every example a rule has seen, as parallel columns in the order seen: a 64-bit key, optionally
+    a 64-bit *variant* (what tells apart two examples of one key: D002's output, D003's exact input),
+    the record number and line, and optionally the field findings point at.
+
+    The judging methods have two implementations giving the same positions: NumPy sorts for large
+    columns, dicts in plain Python for small ones (see :func:`rules._batch.numpy_pays`)."""
+
+    def __init__(self, *, variants: bool = False, field: str | None = None) -> None:
+        self.keys = array("Q")
+        self.variants = array("Q") if variants else None
+        self.records = array("I")
+        self.lines = array("I")
+        self.fields = _FieldColumn(field) if field else None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the columns (what a record costs, times the records)."""
+        columns = [self.keys, self.records, self.lines]
+        if self.variants is not None:
+            columns.append(self.variants)
+        size = sum(len(column) * column.itemsize for column in columns)
+        return size + (self.fields.nbytes if self.fields is not None else 0)
+
+    def add(self, batch: Batch, keys: array[int], variants: array[int] | None = None) -> None:
+        """Append a batch's examples with their keys (and variants)."""
+        self.keys.extend(keys)
+        if self.variants is not None:
+            assert variants is not None
+            self.variants.extend(variants)
+        self.records.extend(batch_records(batch))
+        self.lines.extend(batch_lines(batch))
+        if self.fields is not None:
+            self.fields.add(batch.fields)
+
+    def extend(self, other: _Occurrences, shift: Shift) -> None:
+        """Append the columns of another shard, its positions moved by ``shift``."""
+        self.keys.extend(other.keys)
+        if self.variants is not None and other.variants is not None:
+            self.variants.extend(other.variants)
+        self.records.extend(_shifted(other.records, shift.records, keep_zero=True))
+        self.lines.extend(_shifted(other.lines, shift.lines))
+        if self.fields is not None and other.fields is not None:
+            self.fields.extend(other.fields)
+
+    def where(self, position: int) -> _Where:
+        return self.lines[position], self.records[position]
+
+    def repeats(self) -> Iterator[tuple[int, int]]:
+        """``(position, position of its first occurrence)`` of every repeat to report, in record
+        order. Without variants every repeat of a key is reported; with them only a repeat whose
+        variant differs from those of the first occurrence and of every earlier repeat."""
+        if numpy_pays(len(self)):
+            return self._repeats_numpy()
+        return self._repeats_python()
+
+    def _positions(self) -> Sequence[int]:
+        """Positions in record order (shards may have been merged in any order)."""
+        records = self.records
+        if all(a < b for a, b in itertools.pairwise(records)):
+            return range(len(records))
+        return sorted(range(len(records)), key=records.__getitem__)
+
+    def _repeats_python(self) -> Iterator[tuple[int, int]]:
+        keys, variants = self.keys, self.variants
+        first: dict[int, int] = {}
+        known: dict[int, set[int]] = {}  # key -> variants seen so far (keys that repeat only)
+        for position in self._positions():
+            key = keys[position]
+            earliest = first.setdefault(key, position)
+            if earliest == position:
+                continue
+            if variants is not None:
+                seen = known.get(key)
+                if seen is None:
+                    seen = known[key] = {variants[earliest]}
+                if variants[position] in seen:
+                    continue
+                seen.add(variants[position])
+            yield position, earliest
+
+    def _record_order(self) -> npt.NDArray[np.intp] | None:
+        """Positions in record order, or ``None`` when they already are (one pass, or shards merged
+        in file order; ``merge`` accepts any order)."""
+        import numpy as np
+
+        records = np.frombuffer(self.records, dtype=np.uint32)
+        if len(records) < 2 or bool((records[1:] > records[:-1]).all()):
+            return None
+        return np.argsort(records, kind="stable")
+
+    def _column(self, column: array[int], by_record: npt.NDArray[np.intp] | None) -> npt.NDArray[Any]:
+        """``column`` as a NumPy array in record order (a view, without copying, when possible)."""
+        import numpy as np
+
+        values = np.frombuffer(column, dtype=np.dtype(column.typecode))
+        return values if by_record is None else values[by_record]
+
+    def _repeats_numpy(self) -> Iterator[tuple[int, int]]:
+        import numpy as np
+
+        by_record = self._record_order()
+        keys = self._column(self.keys, by_record)
+        # From here on an example is its rank in record order: a lower rank is an earlier record.
+        by_key = np.argsort(keys, kind="stable")  # equal keys together, each group in record order
+        sorted_keys = keys[by_key]
+        same = sorted_keys[1:] == sorted_keys[:-1]
+        shared = np.zeros(len(keys), dtype=bool)
+        shared[1:] |= same
+        shared[:-1] |= same
+        del same
+        members = by_key[shared]  # ranks of examples whose key occurs more than once
+        member_keys = sorted_keys[shared]
+        del by_key, sorted_keys, shared  # from here on only the (usually few) repeated keys matter
+        if not len(members):
+            return
+        starts = np.concatenate(([True], member_keys[1:] != member_keys[:-1]))
+        first = members[np.maximum.accumulate(np.where(starts, np.arange(len(members)), 0))]
+        if self.variants is None:
+            report = ~starts
+        else:
+            variants = self._column(self.variants, by_record)[members]
+            group = np.cumsum(starts)
+            order = np.lexsort((variants, group))  # stable: record order within one variant
+            group, variants = group[order], variants[order]
+            new = np.concatenate(([True], (group[1:] != group[:-1]) | (variants[1:] != variants[:-1])))
+            report = np.zeros(len(members), dtype=bool)
+            report[order[new]] = True  # the first example of every (key, variant)...
+            report &= ~starts  # ...but the key's first occurrence, whose variant is the known one
+        repeated, firsts = members[report], first[report]
+        in_record_order = np.argsort(repeated)
+        repeated, firsts = repeated[in_record_order], firsts[in_record_order]
+        if by_record is not None:  # ranks back to positions in the columns
+            repeated, firsts = by_record[repeated], by_record[firsts]
+        yield from zip(repeated.tolist(), firsts.tolist(), strict=True)
+
+    def first_occurrences(self) -> _Occurrences:
+        """The first occurrence of every key, in key order (no variants, no fields)."""
+        if not numpy_pays(len(self)):
+            first: dict[int, int] = {}
+            for position in self._positions():
+                first.setdefault(self.keys[position], position)
+            return self._taken([first[key] for key in sorted(first)])
+        import numpy as np
+
+        by_record = self._record_order()
+        keys = self._column(self.keys, by_record)
+        by_key = np.argsort(keys, kind="stable")  # equal keys together, each group in record order
+        sorted_keys = keys[by_key]
+        starts = np.ones(len(keys), dtype=bool)
+        starts[1:] = sorted_keys[1:] != sorted_keys[:-1]
+        firsts = by_key[starts]
+        return self._taken(firsts if by_record is None else by_record[firsts])
+
+    def _taken(self, positions: list[int] | npt.NDArray[np.intp]) -> _Occurrences:
+        """The keys, records and lines at ``positions``."""
+        taken = _Occurrences()
+        taken.keys, taken.records, taken.lines = (_take(c, positions) for c in (self.keys, self.records, self.lines))
+        return taken
+
+
+def _take(column: array[int], positions: list[int] | npt.NDArray[np.intp]) -> array[int]:
+    """The values of ``column`` at ``positions`` (a list, or a NumPy array of indices)."""
+    if isinstance(positions, list):
+        return array(column.typecode, map(column.__getitem__, positions))
+    import numpy as np
+
+    taken = array(column.typecode)
+    taken.frombytes(np.frombuffer(column, dtype=np.dtype(column.typecode))[positions].tobytes())
+    return taken
 
 
 # -- D001-D003: first occurrence and repeats --------------------------------------------------------
 
-#: A repeat seen during the pass: ``(packed line/record, key, fingerprint, field)``.
-_Repeat = tuple[int, bytes, int, "str | None"]
-
 
 class _FirstOccurrence(Rule):
-    """Shared machinery of D001-D003: the first occurrence of every key (digest -> packed location
-    and fingerprint) and the repeats, judged in ``finish`` in record order.
-
-    A subclass says what its key and fingerprint are (:meth:`_key`). With ``new_variants_only`` a
-    repeat is reported only when its fingerprint differs from the first occurrence's and from every
-    earlier repeat's (D002: a new output for a known input; D003: a new spelling of a known
-    normalised input); without it every repeat is reported (D001).
+    """Shared machinery of D001-D003: every example's key (and variant) in compact columns, judged in
+    ``finish``. A subclass says what its key and variant are (:meth:`_columns`); with
+    ``new_variants_only`` a repeat is reported only when its variant differs from the first
+    occurrence's and from every earlier repeat's (D002: a new output for a known input; D003: a new
+    spelling of a known normalised input); without it every repeat is reported (D001).
     """
 
     new_variants_only: ClassVar[bool] = True
+    #: Which of ``Example.fields`` findings point at (``None``: no field).
+    field_name: ClassVar[str | None] = None
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)
-        self._first: dict[bytes, int] = {}
-        self._repeats: list[_Repeat] = []
-        #: Field of the first example this instance saw: used for a first occurrence that a merge
-        #: turns into a repeat (records of one file almost always share their fields).
-        self._field: str | None = None
-        self._fielded = False
+        self._seen = _Occurrences(variants=self.new_variants_only, field=self.field_name)
 
-    def _key(self, example: Example) -> tuple[bytes, int]:
+    @property
+    def state_bytes(self) -> int:
+        """Bytes of state held (the columns), for memory tests and benchmarks."""
+        return self._seen.nbytes
+
+    def _columns(self, batch: Batch, scale: int) -> tuple[array[int], array[int] | None]:
+        """The keys of a batch's examples and, with ``new_variants_only``, their variants; ``scale``
+        (see :func:`_scale`) goes to the columns that can be computed with NumPy."""
         raise NotImplementedError
 
-    def _field_of(self, example: Example) -> str | None:
-        return None
-
-    def _report(self, ctx: Context, repeat: _Repeat, first: int) -> Finding:
+    def _report(self, ctx: Context, where: _Where, first: _Where, field: str | None) -> Finding:
         raise NotImplementedError
 
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
-        key, fingerprint = self._key(example)
-        first = self._first
-        if not self._fielded:
-            self._field, self._fielded = self._field_of(example), True
-        if key in first:
-            self._repeats.append((_pack(example.line, example.index), key, fingerprint, self._field_of(example)))
-        else:
-            first[key] = _pack(example.line, example.index, fingerprint)
-        return ()
+        return self.check_batch(Batch.of([example]), ctx)
 
-    def merge(self, other: Rule) -> None:
-        """Fold another shard's state into this one. The occurrence with the lowest record number is
-        the first one; the other becomes a repeat, judged in ``finish`` like any other."""
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterable[Finding]:
+        if len(batch):
+            keys, variants = self._columns(batch, _scale(ctx, len(self._seen)))
+            self._seen.add(batch, keys, variants)
+        return ()  # repeats are judged in finish, once every shard is known
+
+    def merge(self, other: Rule, shift: Shift = NO_SHIFT) -> None:
+        """Append another shard's columns; the record number decides which occurrence is the first."""
         if not isinstance(other, type(self)):
             raise TypeError(f"cannot merge {type(other).__name__} into {type(self).__name__}")
-        if not self._fielded:
-            self._field, self._fielded = other._field, other._fielded
-        for key, theirs in other._first.items():
-            mine = self._first.get(key)
-            if mine is None:
-                self._first[key] = theirs
-                continue
-            if _record(theirs) < _record(mine):
-                self._first[key] = theirs
-                later, field = mine, self._field
-            else:
-                later, field = theirs, other._field
-            self._repeats.append((later & _MASK64, key, _fingerprint_of(later), field))
-        self._repeats.extend(other._repeats)
+        self._seen.extend(other._seen, shift)
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
-        self._repeats.sort(key=lambda repeat: _record(repeat[0]))
-        seen: dict[bytes, set[int]] = {}
-        for repeat in self._repeats:
-            _, key, fingerprint, _ = repeat
-            first = self._first[key]
-            if self.new_variants_only:
-                variants = seen.get(key)
-                if variants is None:
-                    variants = seen[key] = {_fingerprint_of(first)}
-                if fingerprint in variants:
-                    continue
-                variants.add(fingerprint)
-            yield self._report(ctx, repeat, first)
+        seen = self._seen
+        fields = seen.fields
+        for position, first in seen.repeats():
+            field = fields.get(position) if fields is not None else None
+            yield self._report(ctx, seen.where(position), seen.where(first), field)
 
 
 class DuplicateExample(_FirstOccurrence):
@@ -196,17 +440,16 @@ class DuplicateExample(_FirstOccurrence):
     fixable = True
     new_variants_only = False
 
-    def _key(self, example: Example) -> tuple[bytes, int]:
-        return _pair_key(example), 0
+    def _columns(self, batch: Batch, scale: int) -> tuple[array[int], array[int] | None]:
+        return pair_keys(batch), None
 
-    def _report(self, ctx: Context, repeat: _Repeat, first: int) -> Finding:
-        where = repeat[0]
+    def _report(self, ctx: Context, where: _Where, first: _Where, field: str | None) -> Finding:
         return self.finding(
             ctx,
             f"example repeats {_where(first)} exactly (same input and output); duplicates are "
             "over-weighted in training. Drop this record",
-            line=_line(where),
-            record=_record(where),
+            line=where[0],
+            record=where[1],
             related=(_location(ctx.path, first),),
         )
 
@@ -233,15 +476,12 @@ class ConflictingOutputs(_FirstOccurrence):
     name = "conflicting-outputs"
     summary = "One input has different outputs"
     default_severity = Severity.WARNING
+    field_name = "output"
 
-    def _key(self, example: Example) -> tuple[bytes, int]:
-        return input_digest(example), int.from_bytes(output_digest(example)[:8], "big")
+    def _columns(self, batch: Batch, scale: int) -> tuple[array[int], array[int] | None]:
+        return input_keys(batch), output_keys(batch)
 
-    def _field_of(self, example: Example) -> str | None:
-        return example.fields.get("output")
-
-    def _report(self, ctx: Context, repeat: _Repeat, first: int) -> Finding:
-        where, _, _, field = repeat
+    def _report(self, ctx: Context, where: _Where, first: _Where, field: str | None) -> Finding:
         classification = ctx.task == "classification"
         why = (
             "contradictory labels: the model cannot learn both"
@@ -252,8 +492,8 @@ class ConflictingOutputs(_FirstOccurrence):
             ctx,
             f"input also appears at {_where(first)} with a different output ({why}). Keep one output "
             "per input and correct or drop the other records",
-            line=_line(where),
-            record=_record(where),
+            line=where[0],
+            record=where[1],
             field=field,
             severity=Severity.ERROR if classification else None,
             related=(_location(ctx.path, first, field),),
@@ -280,28 +520,65 @@ class NearDuplicateInput(_FirstOccurrence):
     name = "near-duplicate-input"
     summary = "Inputs are equal after normalisation"
     default_severity = Severity.INFO
+    field_name = "input"
 
-    def _key(self, example: Example) -> tuple[bytes, int]:
-        return normalized_input_digest(example), int.from_bytes(input_digest(example)[:8], "big")
+    def _columns(self, batch: Batch, scale: int) -> tuple[array[int], array[int] | None]:
+        return normalized_input_keys(batch, scale), input_keys(batch)
 
-    def _field_of(self, example: Example) -> str | None:
-        return example.fields.get("input")
-
-    def _report(self, ctx: Context, repeat: _Repeat, first: int) -> Finding:
-        where, _, _, field = repeat
+    def _report(self, ctx: Context, where: _Where, first: _Where, field: str | None) -> Finding:
         return self.finding(
             ctx,
             f"input equals the input of {_where(first)} once case, whitespace and Unicode width are "
             "normalised; the two are near-duplicates. Keep one of them, or ignore D003 if the "
             "variation is deliberate",
-            line=_line(where),
-            record=_record(where),
+            line=where[0],
+            record=where[1],
             field=field,
             related=(_location(ctx.path, first, field),),
         )
 
 
 # -- D004: split leakage ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _TrainIndex:
+    """What a training file publishes for its validation file: the first occurrence of every
+    normalised-input key, sorted by key (16 bytes a distinct input)."""
+
+    keys: array[int]
+    records: array[int]
+    lines: array[int]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @classmethod
+    def of(cls, seen: _Occurrences) -> _TrainIndex:
+        firsts = seen.first_occurrences()
+        return cls(firsts.keys, firsts.records, firsts.lines)
+
+    def lookup(self, keys: array[int]) -> list[int]:
+        """For every key, its index in this index, or -1 when the training file does not have it."""
+        known = self.keys
+        if not known:
+            return [-1] * len(keys)
+        if not numpy_pays(len(known)):
+            return [self._find(key) for key in keys]
+        import numpy as np
+
+        sorted_keys = np.frombuffer(known, dtype=np.uint64)
+        wanted = np.frombuffer(keys, dtype=np.uint64)
+        at = np.minimum(np.searchsorted(sorted_keys, wanted), len(known) - 1)
+        found: list[int] = np.where(sorted_keys[at] == wanted, at, -1).tolist()
+        return found
+
+    def _find(self, key: int) -> int:
+        at = bisect.bisect_left(self.keys, key)
+        return at if at < len(self.keys) and self.keys[at] == key else -1
+
+    def where(self, index: int) -> _Where:
+        return self.lines[index], self.records[index]
 
 
 class SplitLeakage(Rule):
@@ -328,64 +605,68 @@ class SplitLeakage(Rule):
 
     def __init__(self, options: Any = None) -> None:
         super().__init__(options)
-        #: Training side: normalised-input digest -> packed (line, record) of its first occurrence;
-        #: the same dict is published in ``ctx.shared[("D004", path)]``.
-        self._index: dict[bytes, int] | None = None
+        #: Training side: the normalised-input key of every example; its first occurrences are
+        #: published in ``ctx.shared[("D004", path)]`` by ``finish``.
+        self._seen: _Occurrences | None = None
         #: Validation side: the training file's index and path.
-        self._train: dict[bytes, int] | None = None
+        self._train: _TrainIndex | None = None
         self._train_path: str | None = None
+
+    @property
+    def state_bytes(self) -> int:
+        """Bytes of state held (the training side's columns), for memory tests and benchmarks."""
+        return self._seen.nbytes if self._seen is not None else 0
 
     def start(self, ctx: Context) -> Iterator[Finding]:
         if ctx.file.role == "train":
-            self._index = {}
-            ctx.shared[(self.code, ctx.path)] = self._index
+            self._seen = _Occurrences()
         elif ctx.file.role == "validation" and ctx.file.pair is not None:
             found = ctx.shared.get((self.code, ctx.file.pair))
-            if isinstance(found, dict):
+            if isinstance(found, _TrainIndex):
                 self._train, self._train_path = found, ctx.file.pair
         yield from ()
 
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
-        if self._index is not None:
-            key = normalized_input_digest(example)
-            if key not in self._index:
-                self._index[key] = _pack(example.line, example.index)
-        elif self._train is not None and self._train_path is not None:
-            first = self._train.get(normalized_input_digest(example))
-            if first is not None:
-                return self._leak(example, ctx, first)
-        return ()
+        return self.check_batch(Batch.of([example]), ctx)
 
-    def _leak(self, example: Example, ctx: Context, first: int) -> Iterator[Finding]:
-        train_path = self._train_path
-        assert train_path is not None
-        yield self.finding(
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterable[Finding]:
+        if not len(batch):
+            return ()
+        if self._seen is not None:
+            self._seen.add(batch, normalized_input_keys(batch, _scale(ctx, len(self._seen))))
+            return ()
+        if self._train is None or self._train_path is None:
+            return ()
+        hits = self._train.lookup(normalized_input_keys(batch, _scale(ctx, len(self._train))))
+        train, path = self._train, self._train_path
+        return [self._leak(batch, i, ctx, train.where(hit), path) for i, hit in enumerate(hits) if hit >= 0]
+
+    def _leak(self, batch: Batch, i: int, ctx: Context, first: _Where, train_path: str) -> Finding:
+        return self.finding(
             ctx,
             f"input also appears in the training file {train_path} at {_where(first)}; a "
             "leaked example makes validation scores look better than the model is. Remove it "
             "from one of the two files",
-            at=example,
-            field=example.fields.get("input"),
+            line=batch.lines[i],
+            record=batch.records[i],
+            field=batch.fields[i].get("input"),
             related=(_location(train_path, first),),
         )
 
-    def merge(self, other: Rule) -> None:
-        """Training side: fold another shard's index (the lowest record number is the first
-        occurrence). Validation side: nothing to merge, findings are made record by record."""
+    def merge(self, other: Rule, shift: Shift = NO_SHIFT) -> None:
+        """Training side: append another shard's keys (the lowest record number is the first
+        occurrence). Validation side: nothing to merge, findings are made batch by batch."""
         if not isinstance(other, SplitLeakage):
             raise TypeError(f"cannot merge {type(other).__name__} into SplitLeakage")
-        if other._index is None:
+        if other._seen is None:
             return
-        if self._index is None:
-            self._index = {}
-        for key, theirs in other._index.items():
-            mine = self._index.get(key)
-            if mine is None or _record(theirs) < _record(mine):
-                self._index[key] = theirs
+        if self._seen is None:
+            self._seen = _Occurrences()
+        self._seen.extend(other._seen, shift)
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
-        if self._index is not None and ctx.file.role == "train":
-            ctx.shared[(self.code, ctx.path)] = self._index  # the merged index, after sharding
+        if self._seen is not None and ctx.file.role == "train":
+            ctx.shared[(self.code, ctx.path)] = _TrainIndex.of(self._seen)
         yield from ()
 
 
@@ -606,19 +887,33 @@ class SimilarInputs(Rule):
         self._field: str | None = None
         self._skipped = 0
 
+    @property
+    def state_bytes(self) -> int:
+        """Bytes of state held (signatures and columns), for memory tests and benchmarks."""
+        columns = (self._normalized, self._lines, self._records)
+        return len(self._signatures) + sum(len(c) * c.itemsize for c in columns)
+
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
-        if len(self._records) >= self.opts.max_records:
-            self._skipped += 1
-            return ()
-        normalized = normalized_input(example)
-        if not normalized:
+        return self.check_batch(Batch.of([example]), ctx)
+
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterable[Finding]:
+        normalized = normalized_inputs(batch, _scale(ctx, len(self._records)))
+        chosen = [i for i, text in enumerate(normalized) if text]  # an input without words has no shingle
+        room = max(0, self.opts.max_records - len(self._records))
+        if len(chosen) > room:
+            # Only inputs that would have been indexed count as skipped, so that shards (each with its
+            # own room) add up to the same count as one pass.
+            self._skipped += len(chosen) - room
+            chosen = chosen[:room]
+        if not chosen:
             return ()
         if not self._records:
-            self._field = example.fields.get("input")
-        self._pending.append(normalized)
-        self._normalized.append(_fingerprint(normalized))
-        self._lines.append(example.line)
-        self._records.append(example.index)
+            self._field = batch.fields[chosen[0]].get("input")
+        keys = normalized_input_keys(batch, _scale(ctx, len(self._records)))
+        self._pending.extend(normalized[i] for i in chosen)
+        self._normalized.extend(keys[i] for i in chosen)
+        self._lines.extend(batch.lines[i] for i in chosen)
+        self._records.extend(batch.records[i] for i in chosen)
         if len(self._pending) >= _BATCH:
             self._flush()
         return ()
@@ -628,9 +923,10 @@ class SimilarInputs(Rule):
             self._signatures += _signatures(self._pending, self.opts.shingle_size, self.opts.num_perm).tobytes()
             self._pending.clear()
 
-    def merge(self, other: Rule) -> None:
-        """Append another shard's records (same options). Record numbers decide which record is
-        earlier; beyond ``max-records`` the records with the highest numbers are dropped."""
+    def merge(self, other: Rule, shift: Shift = NO_SHIFT) -> None:
+        """Append another shard's records (same options), moved by ``shift``. Record numbers decide
+        which record is earlier; beyond ``max-records`` the records with the highest numbers are
+        dropped."""
         if not isinstance(other, SimilarInputs):
             raise TypeError(f"cannot merge {type(other).__name__} into SimilarInputs")
         if (other.opts.num_perm, other.opts.shingle_size) != (self.opts.num_perm, self.opts.shingle_size):
@@ -641,8 +937,8 @@ class SimilarInputs(Rule):
             self._field = other._field
         self._signatures += other._signatures
         self._normalized.extend(other._normalized)
-        self._lines.extend(other._lines)
-        self._records.extend(other._records)
+        self._lines.extend(_shifted(other._lines, shift.lines))
+        self._records.extend(_shifted(other._records, shift.records, keep_zero=True))
         self._skipped += other._skipped
         excess = len(self._records) - self.opts.max_records
         if excess > 0:
@@ -723,7 +1019,7 @@ class SimilarInputs(Rule):
             if repeat[position] or similarity <= threshold:
                 continue
             source = int(best_source[position])
-            first = _pack(int(lines[source]), int(record_numbers[source]))
+            first = (int(lines[source]), int(record_numbers[source]))
             yield self.finding(
                 ctx,
                 f"input is about {similarity:.0%} similar to the input of {_where(first)} (estimated "

@@ -15,12 +15,24 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from rules._example import output_digest
 from rules._text import plural, thousands
-from validator.api import Context, Example, Finding, Location, Rule, Severity, digest
+from validator.api import (
+    NO_SHIFT,
+    Batch,
+    Context,
+    Example,
+    Finding,
+    Location,
+    Rule,
+    Severity,
+    Shift,
+    StatelessRule,
+    digest,
+)
 
 __all__ = ["RULES", "RULES_B", "InconsistentLabel", "LabelImbalance", "RareLabel", "label_key"]
 
@@ -124,26 +136,35 @@ class RareLabel(Rule):
         self._overflow = False
 
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
+        return self.check_batch(Batch.of([example]), ctx)
+
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterable[Finding]:
         if self._overflow:
             return ()
-        text = example.output_text
-        stripped = text.strip()
-        key = output_digest(example) if stripped == text else digest(stripped)
-        if key not in self._first:
-            if len(self._first) >= MAX_TRACKED:
+        outputs, first = batch.outputs, self._first
+        # Labels repeat: each distinct output of the batch is looked at once, at its first example
+        # (the first output with a given trimmed text comes first in the batch's order too).
+        for text in dict.fromkeys(outputs):
+            key = digest(text.strip())
+            if key in first:
+                continue
+            if len(first) >= MAX_TRACKED:
                 self._overflow = True
-                self._first.clear()
+                first.clear()
                 return ()
-            self._first[key] = (example.line, example.index, example.fields.get("output"))
+            i = outputs.index(text)
+            first[key] = (batch.lines[i], batch.records[i], batch.fields[i].get("output"))
         return ()
 
-    def merge(self, other: Rule) -> None:
+    def merge(self, other: Rule, shift: Shift = NO_SHIFT) -> None:
+        """Keep the first example of every label over both (``other``'s moved by ``shift``)."""
         assert isinstance(other, RareLabel)
         if other._overflow or self._overflow:
             self._overflow = True
             self._first.clear()
             return
-        for key, where in other._first.items():
+        for key, (line, record, field) in other._first.items():
+            where = (shift.line(line), shift.record(record), field)
             mine = self._first.get(key)
             if mine is None or where[0] < mine[0]:
                 self._first[key] = where
@@ -191,7 +212,7 @@ class LabelImbalanceOptions:
     max_labels: int = 50
 
 
-class LabelImbalance(Rule):
+class LabelImbalance(StatelessRule):
     """What: In a classification dataset, the most frequent label has at least ``max-ratio``
     (default 10) times as many examples as the least frequent one. One finding per file naming both
     labels and their counts. Spellings that differ only in case, spacing or punctuation count as one
@@ -213,9 +234,6 @@ class LabelImbalance(Rule):
     default_severity = Severity.INFO
     options = LabelImbalanceOptions
 
-    def merge(self, other: Rule) -> None:
-        """No state: nothing to merge."""
-
     def finish(self, ctx: Context) -> Iterator[Finding]:
         labels = _label_set(ctx, self.opts.max_labels)
         if labels is None:
@@ -236,6 +254,7 @@ class LabelImbalance(Rule):
 
 
 # -- T005 ---------------------------------------------------------------------------------------------
+
 
 class _Spelling:
     """One exact spelling of a label: how many records use it and where the first few are."""
@@ -287,39 +306,52 @@ class InconsistentLabel(Rule):
         self._max_per_variant: int = self.opts.max_per_variant
 
     def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
-        text = example.output_text
-        if self._overflow or len(text) > MAX_LABEL_CHARS or not text.strip():
+        return self.check_batch(Batch.of([example]), ctx)
+
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterable[Finding]:
+        if self._overflow:
             return ()
-        spelling = self._spellings.get(text)
-        if spelling is None:
-            if len(self._spellings) >= MAX_TRACKED:
-                self._overflow = True
-                self._spellings.clear()
-                return ()
-            spelling = self._spellings[text] = _Spelling(example.fields.get("output"))
-        spelling.count += 1
-        if len(spelling.lines) < self._max_per_variant:
-            spelling.lines.append(example.line)
-            spelling.records.append(example.index)
+        outputs, spellings, limit = batch.outputs, self._spellings, self._max_per_variant
+        # Counted per distinct output (labels repeat), in order of first appearance, so spellings are
+        # met (and the table overflows) in the order one example at a time would.
+        for text, count in Counter(outputs).items():
+            if len(text) > MAX_LABEL_CHARS or not text.strip():
+                continue
+            spelling = spellings.get(text)
+            if spelling is None:
+                if len(spellings) >= MAX_TRACKED:
+                    self._overflow = True
+                    spellings.clear()
+                    return ()
+                spelling = spellings[text] = _Spelling(batch.fields[outputs.index(text)].get("output"))
+            spelling.count += count
+            i = -1
+            for _ in range(min(limit - len(spelling.lines), count)):
+                i = outputs.index(text, i + 1)
+                spelling.lines.append(batch.lines[i])
+                spelling.records.append(batch.records[i])
         return ()
 
-    def merge(self, other: Rule) -> None:
+    def merge(self, other: Rule, shift: Shift = NO_SHIFT) -> None:
+        """Add ``other``'s spellings (positions moved by ``shift``), keeping the first positions."""
         assert isinstance(other, InconsistentLabel)
         if other._overflow or self._overflow:
             self._overflow = True
             self._spellings.clear()
             return
-        limit = self.opts.max_per_variant
+        limit = self._max_per_variant
         for text, theirs in other._spellings.items():
+            lines = [shift.line(line) for line in theirs.lines]
+            records = [shift.record(record) for record in theirs.records]
             mine = self._spellings.get(text)
             if mine is None:
-                self._spellings[text] = theirs
-                continue
+                mine = self._spellings[text] = _Spelling(theirs.field)
+            elif lines and (not mine.lines or lines[0] < mine.lines[0]):
+                mine.field = theirs.field  # the spelling's field is where it first appears
             mine.count += theirs.count
-            lines, records = list(mine.lines) + list(theirs.lines), list(mine.records) + list(theirs.records)
-            pairs = sorted(zip(lines, records, strict=True))
-            mine.lines = array("I", [line for line, _ in pairs[:limit]])
-            mine.records = array("I", [record for _, record in pairs[:limit]])
+            pairs = sorted(zip(list(mine.lines) + lines, list(mine.records) + records, strict=True))[:limit]
+            mine.lines = array("I", [line for line, _ in pairs])
+            mine.records = array("I", [record for _, record in pairs])
         if len(self._spellings) > MAX_TRACKED:
             self._overflow = True
             self._spellings.clear()

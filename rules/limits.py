@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Iterable, Iterator
 
 from rules._text import plural, thousands
-from validator.api import Context, Example, Finding, Rule, Severity
+from validator.api import Batch, Context, Example, Finding, Rule, Severity, StatelessRule
 
 __all__ = ["RULES"]
 
 
-def _too_long(rule: Rule, ctx: Context, example: Example, role: str, text: str, limit: int | None) -> Iterator[Finding]:
-    if limit is not None and len(text) > limit:
+def _too_long(
+    rule: Rule, ctx: Context, batch: Batch, role: str, texts: list[str], limit: int | None
+) -> Iterator[Finding]:
+    """Findings for the texts of ``batch`` (its inputs or its outputs) longer than ``limit``."""
+    if limit is None or not texts:
+        return
+    lengths = list(map(len, texts))
+    # One pass in C answers the common case: no text of the batch is over the limit.
+    if max(lengths) <= limit:
+        return
+    for i in [i for i, length in enumerate(lengths) if length > limit]:
+        length = lengths[i]
         yield rule.finding(
             ctx,
-            f"{role} is {thousands(len(text))} characters; the {ctx.profile.name} profile allows at most "
-            f"{thousands(limit)} ({thousands(len(text) - limit)} over). Shorten or split it",
-            at=example,
-            field=example.fields.get(role),
+            f"{role} is {thousands(length)} characters; the {ctx.profile.name} profile allows at most "
+            f"{thousands(limit)} ({thousands(length - limit)} over). Shorten or split it",
+            line=batch.lines[i],
+            record=batch.records[i],
+            field=batch.fields[i].get(role),
         )
 
 
-class InputTooLong(Rule):
+class InputTooLong(StatelessRule):
     """What: An example's input is longer than the profile's per-example input limit (characters,
     counted as Unicode code points). Exactly at the limit passes.
 
@@ -39,11 +51,15 @@ class InputTooLong(Rule):
     summary = "Input is longer than the profile allows"
     default_severity = Severity.ERROR
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
-        yield from _too_long(self, ctx, example, "input", example.input_text, ctx.profile.max_input_chars)
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
+        return self.check_batch(Batch.of((example,)), ctx)
+
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterator[Finding]:
+        # A conversation's input is its context joined (Example.input_text), as for any example.
+        return _too_long(self, ctx, batch, "input", batch.inputs, ctx.profile.max_input_chars)
 
 
-class OutputTooLong(Rule):
+class OutputTooLong(StatelessRule):
     """What: An example's output is longer than the profile's per-example output limit (characters).
     Exactly at the limit passes.
 
@@ -60,11 +76,14 @@ class OutputTooLong(Rule):
     summary = "Output is longer than the profile allows"
     default_severity = Severity.ERROR
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
-        yield from _too_long(self, ctx, example, "output", example.output_text, ctx.profile.max_output_chars)
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
+        return self.check_batch(Batch.of((example,)), ctx)
+
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterator[Finding]:
+        return _too_long(self, ctx, batch, "output", batch.outputs, ctx.profile.max_output_chars)
 
 
-class TooFewExamples(Rule):
+class TooFewExamples(StatelessRule):
     """What: The file has fewer records than the profile's minimum.
 
     Why: The provider refuses to start the job (Gemini API tuning needs at least 20 examples), after
@@ -92,7 +111,7 @@ class TooFewExamples(Rule):
             )
 
 
-class BelowRecommendedExamples(Rule):
+class BelowRecommendedExamples(StatelessRule):
     """What: The file has at least the minimum but fewer examples than recommended for the task.
 
     Why: Tuning works with few examples but improves markedly with more; the Gemini guide recommends
@@ -124,7 +143,7 @@ class BelowRecommendedExamples(Rule):
         )
 
 
-class TooManyExamples(Rule):
+class TooManyExamples(StatelessRule):
     """What: The file has more records than the profile allows (for a validation file, the
     profile's validation limit when it has one).
 
@@ -155,7 +174,7 @@ class TooManyExamples(Rule):
             )
 
 
-class ExampleTooManyTokens(Rule):
+class ExampleTooManyTokens(StatelessRule):
     """What: An example's input plus output is longer, in tokens, than the profile's per-example
     limit. Tokens are estimated offline unless ``--tokenizer`` names a real tokenizer; the message
     says which.
@@ -175,20 +194,30 @@ class ExampleTooManyTokens(Rule):
     summary = "Input plus output has more tokens than the profile allows"
     default_severity = Severity.ERROR
 
-    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+    def check(self, example: Example, ctx: Context) -> Iterable[Finding]:
+        return self.check_batch(Batch.of((example,)), ctx)
+
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterator[Finding]:
         limit = ctx.profile.max_example_tokens
-        total = example.input_tokens + example.output_tokens
-        if limit is None or total <= limit:
+        if limit is None or not batch:
+            return
+        totals = list(map(operator.add, batch.input_tokens, batch.output_tokens))
+        if max(totals) <= limit:
             return
         how = "an estimated " if ctx.tokens_estimated else ""
-        yield self.finding(
-            ctx,
-            f"example has {how}{thousands(total)} tokens (input {thousands(example.input_tokens)}, output "
-            f"{thousands(example.output_tokens)}; {ctx.tokens}); the {ctx.profile.name} profile allows "
-            f"{thousands(limit)} input+output tokens. Shorten or split it",
-            at=example,
-            field=example.fields.get("input"),
-        )
+        for i, total in enumerate(totals):
+            if total <= limit:
+                continue
+            inputs, outputs = batch.input_tokens[i], batch.output_tokens[i]
+            yield self.finding(
+                ctx,
+                f"example has {how}{thousands(total)} tokens (input {thousands(inputs)}, output "
+                f"{thousands(outputs)}; {ctx.tokens}); the {ctx.profile.name} profile allows "
+                f"{thousands(limit)} input+output tokens. Shorten or split it",
+                line=batch.lines[i],
+                record=batch.records[i],
+                field=batch.fields[i].get("input"),
+            )
 
 
 RULES = (

@@ -8,12 +8,12 @@ instead of reporting its consequences again. The tool-call rule (R006) lives in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rules.tools import BrokenToolCall
-from validator.api import ROLE_KINDS, Context, Example, Finding, Rule, Severity, Turn
+from validator.api import ROLE_KINDS, Batch, Context, Example, Finding, Record, Severity, StatelessRule, Turn
 
 __all__ = ["RULES", "BadTurnOrder", "BrokenToolCall", "EmptyTurn", "NoTargetTurn", "UnknownRole", "UnsupportedPart"]
 
@@ -61,6 +61,59 @@ def _names(example: Example, ctx: Context, kinds: Iterable[str] | None = None) -
     return names
 
 
+def _with_turns(batch: Batch) -> Iterator[Example]:
+    """The examples of ``batch`` that have turns; none, at no cost, when it has no conversation."""
+    if batch.conversational:
+        for example in batch:
+            if example.turns:
+                yield example
+
+
+class _TurnlessAware(StatelessRule):
+    """Base of the rules that also judge conversations without any turn (R001: a preference pair
+    with only a rejected answer; R003: an empty ``messages`` list). Such an example does not make
+    its batch :attr:`~validator.api.Batch.conversational`, and building every example of a batch of
+    single-turn records to find one would cost more than the rest of the rule. So the record hook,
+    which the engine runs on a batch's records before the example hook runs on its examples, notes
+    the records of a conversation shape, and the example hook builds only those.
+
+    The noted record numbers are dropped once the example hook has passed them: what is kept
+    concerns the current batch only, never the findings, so merging has nothing to fold.
+    """
+
+    def __init__(self, options: Any = None) -> None:
+        super().__init__(options)
+        self._chat: set[int] = set()  # conversation-shaped records the example hook has yet to pass
+        self._seen = 0  # the highest record number the record hook has judged
+
+    def check_records(self, records: Sequence[Record], ctx: Context) -> Iterable[Finding]:
+        self._chat.update(r.index for r in records if r.schema in CHAT_SHAPES)
+        if records:
+            # Record numbers grow along the batch; a trailing blank line has number 0.
+            last = records[-1].index or max(r.index for r in records)
+            self._seen = max(self._seen, last)
+        return ()
+
+    def conversations(self, batch: Batch) -> Iterator[Example]:
+        """The examples of ``batch`` that have turns or a conversation shape."""
+        if not batch:
+            return
+        last, chat = batch.records[-1], self._chat
+        candidates: Sequence[int]
+        if batch.conversational:
+            candidates = range(len(batch))
+        elif last <= self._seen:
+            candidates = [i for i, index in enumerate(batch.records) if index in chat] if chat else []
+        else:
+            # The record hook has not seen these records (a direct call): a conversation without
+            # turns has no target turn, hence no "output" field, so those examples are the suspects.
+            candidates = [i for i, fields in enumerate(batch.fields) if "output" not in fields]
+        if chat:
+            self._chat = {index for index in chat if index > last}
+        for i in candidates:
+            yield batch[i]
+
+
 def _quoted(names: Iterable[str]) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
@@ -77,7 +130,7 @@ def _role_field(example: Example, turn: Turn) -> str | None:
     return turn.at + ("/from" if example.schema == "sharegpt" else "/role")
 
 
-class UnknownRole(Rule):
+class UnknownRole(_TurnlessAware):
     """What: A conversation turn has a role that the record's shape does not define (``assistant`` in
     Vertex ``contents``, which says ``model``), or one the profile does not accept (a ``tool`` turn for
     a provider without tool turns).
@@ -111,6 +164,11 @@ class UnknownRole(Rule):
                 message += f"; {hint}" if hint else f"; use one of: {allowed}"
             yield self.finding(ctx, message, at=example, field=_role_field(example, turn))
 
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterator[Finding]:
+        # A preference pair without turns may still have a rejected answer to judge.
+        for example in self.conversations(batch):
+            yield from self.check(example, ctx)
+
     @staticmethod
     def _hint(example: Example, ctx: Context, role: str) -> str:
         if example.schema == "vertex-gemini" and role.strip().lower() in ("system", "developer"):
@@ -131,7 +189,7 @@ class TurnOrderOptions:
     allow_repeated: tuple[str, ...] = ("tool",)
 
 
-class BadTurnOrder(Rule):
+class BadTurnOrder(StatelessRule):
     """What: The turns of a conversation are out of order: a system turn that is not the first turn,
     a conversation whose first turn after the system prompt is not a user turn (including one with
     no user message at all), two turns of the same role in a row where the profile requires user and
@@ -157,7 +215,7 @@ class BadTurnOrder(Rule):
     options = TurnOrderOptions
 
     def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
-        if not example.turns:
+        if not example.turns or _plain_dialogue(example.turns, ctx):
             return
         judge_first = not _implicit_prompt(example)
         seen: set[str] = set()  # kinds of problem already reported
@@ -179,6 +237,10 @@ class BadTurnOrder(Rule):
                 flagged.add(turn.at)
                 yield self.finding(ctx, message, at=example, field=turn.at)
             prev, started, blind = turn, True, False
+
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterator[Finding]:
+        for example in _with_turns(batch):
+            yield from self.check(example, ctx)
 
     def _problems(
         self,
@@ -233,6 +295,22 @@ class BadTurnOrder(Rule):
                 )
 
 
+def _plain_dialogue(turns: tuple[Turn, ...], ctx: Context) -> bool:
+    """True for the conversation most records hold, which R002 finds nothing wrong with: roles the
+    profile accepts, an optional system turn first, then user and assistant turns alternating from
+    a user turn (no repeat, no tool turn, whatever the options)."""
+    kinds = [turn.kind for turn in turns]
+    allowed = ctx.profile.roles
+    if allowed is not None and not set(kinds) <= set(allowed):
+        return False
+    dialogue = kinds[1:] if kinds[0] == "system" else kinds
+    return (
+        bool(dialogue)
+        and all(kind == "user" for kind in dialogue[::2])
+        and all(kind == "assistant" for kind in dialogue[1::2])
+    )
+
+
 def _implicit_prompt(example: Example) -> bool:
     """A TRL preference pair without a prompt (``{"chosen": "...", "rejected": "..."}``): the prompt
     is inside the texts, so there is no user turn to expect."""
@@ -245,7 +323,7 @@ def _implicit_prompt(example: Example) -> bool:
     )
 
 
-class NoTargetTurn(Rule):
+class NoTargetTurn(_TurnlessAware):
     """What: A conversation does not end with a trainable assistant (model) turn: the last turn is a
     user, system or tool turn, there is no assistant turn at all, or the last assistant turn has
     ``weight: 0``.
@@ -278,6 +356,8 @@ class NoTargetTurn(Rule):
             return
         # A last turn with an unknown role (R001's) is not an answer either: the provider sees none.
         last = example.turns[-1]
+        if last.kind == "assistant" and last.trainable:
+            return  # the common case, before any message is worded
         assistant = _names(example, ctx, ("assistant",))
         answer = f"'{assistant[0]}'" if assistant else "assistant"
         if last.kind == "assistant":
@@ -299,8 +379,13 @@ class NoTargetTurn(Rule):
             )
         yield self.finding(ctx, message, at=example, field=last.at)
 
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterator[Finding]:
+        # A conversation without any turn is reported too.
+        for example in self.conversations(batch):
+            yield from self.check(example, ctx)
 
-class EmptyTurn(Rule):
+
+class EmptyTurn(StatelessRule):
     """What: A conversation turn (of any role, system included) has no text, or only whitespace, and
     no tool call or other content part. The Vertex ``systemInstruction`` is checked too.
 
@@ -332,6 +417,10 @@ class EmptyTurn(Rule):
             )
         yield from self._instruction(example, ctx)
 
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterator[Finding]:
+        for example in _with_turns(batch):
+            yield from self.check(example, ctx)
+
     def _instruction(self, example: Example, ctx: Context) -> Iterator[Finding]:
         raw: Any = example.raw
         if example.schema != "vertex-gemini" or not isinstance(raw, dict):
@@ -353,7 +442,7 @@ class EmptyTurn(Rule):
             )
 
 
-class UnsupportedPart(Rule):
+class UnsupportedPart(StatelessRule):
     """What: A turn carries a non-text part (image, file, function call or response) that the profile
     cannot train on, or carries it in a role that may not (an image in an assistant turn). Parts the
     profile accepts but flags as risky (Vertex function-call parts) are reported as warnings.
@@ -404,6 +493,10 @@ class UnsupportedPart(Rule):
                         "your tuning job accepts it before a long upload, or remove it"
                     )
                     yield self.finding(ctx, message, at=example, field=part.field, severity=Severity.WARNING)
+
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterator[Finding]:
+        for example in _with_turns(batch):
+            yield from self.check(example, ctx)
 
 
 RULES = (UnknownRole, BadTurnOrder, NoTargetTurn, EmptyTurn, UnsupportedPart, BrokenToolCall)

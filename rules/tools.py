@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from validator.api import Context, Example, Finding, Rule, Severity, ToolCall, Turn, json_type
+from validator.api import Batch, Context, Example, Finding, Severity, StatelessRule, ToolCall, Turn, json_type
 
 __all__ = ["BrokenToolCall"]
 
@@ -104,7 +104,7 @@ class ToolCallOptions:
     check_declared: bool = True
 
 
-class BrokenToolCall(Rule):
+class BrokenToolCall(StatelessRule):
     """What: A tool (function) call or response is malformed: OpenAI-style ``arguments`` that are not
     a JSON string (an object written in place of its encoding) or not valid JSON, Vertex
     ``functionCall.args`` that are not an object, a ShareGPT ``function_call`` that is not JSON with
@@ -132,8 +132,10 @@ class BrokenToolCall(Rule):
     def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
         if not example.turns:
             return
-        declared = declared_functions(example.raw) if self.opts.check_declared else None
         turns = (*example.turns, example.rejected) if example.rejected is not None else example.turns
+        if not any(turn.tool_calls or turn.responds_to for turn in turns):
+            return  # most conversations: no call to judge, no response to pair
+        declared = declared_functions(example.raw) if self.opts.check_declared else None
         for turn in turns:
             for call in turn.tool_calls:
                 problem = self._arguments(example, call)
@@ -146,6 +148,13 @@ class BrokenToolCall(Rule):
                 if problem is not None:
                     yield self.finding(ctx, problem, at=example, field=call.field)
         yield from self._pairing(example, ctx, example.turns)
+
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterator[Finding]:
+        if not batch.conversational:
+            return  # no turns, no tool calls
+        for example in batch:
+            if example.turns:
+                yield from self.check(example, ctx)
 
     def _arguments(self, example: Example, call: ToolCall) -> str | None:
         args = call.arguments

@@ -219,7 +219,6 @@ class BadEpochs(StatelessRule):
             )
 
 
-
 # -- H002 -------------------------------------------------------------------------------------------
 
 
@@ -282,7 +281,6 @@ class BadBatchSize(StatelessRule):
                 f"{plural(count, 'training example')}, so a batch can hold at most {thousands(count)}. Lower "
                 f"the batch size to {thousands(count)} or less (4-16 is typical) or add examples",
             )
-
 
 
 # -- H003 -------------------------------------------------------------------------------------------
@@ -410,7 +408,6 @@ class BadLearningRate(StatelessRule):
             )
 
 
-
 # -- H004 -------------------------------------------------------------------------------------------
 
 
@@ -510,7 +507,6 @@ class BadDisplayName(StatelessRule):
             f"requires the whole id to match {pattern} (1-40 lower-case letters, digits and hyphens, "
             f"starting with a letter and not ending with a hyphen). Rename it{hint}",
         )
-
 
 
 # -- H005 -------------------------------------------------------------------------------------------
@@ -623,7 +619,6 @@ class BadAdapterSize(StatelessRule):
             f"{ctx.profile.name} profile allows {_enum_list(allowed)} for it. Either {suggest}, or choose a "
             f"base model that supports size {size}",
         )
-
 
 
 RULES = (BadEpochs, BadBatchSize, BadLearningRate, BadDisplayName, BadAdapterSize)

@@ -109,7 +109,7 @@ def test_run_quick_prints_the_tables(tmp_path: Path) -> None:
     assert all(("✓" in row or "✗" in row) and len(row.split("|")) == 9 for row in rows)
     assert any(line.startswith("scaling jsonl: 10x the records") for line in lines)
     assert any(line.startswith("csv/jsonl at 10,000:") for line in lines)
-    assert "| rule | name | check_record s | check s | start+finish s | total s | share |" in lines
+    assert "| rule | name | record hooks s | example hooks s | start+finish s | total s | share |" in lines
     assert any(line.startswith("| D001 | duplicate-example |") for line in lines)
     assert any(line.startswith("| — | engine (everything else) |") for line in lines)
     assert sorted(p.name for p in tmp_path.iterdir()) == [

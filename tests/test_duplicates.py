@@ -52,7 +52,7 @@ def write_jsonl(path: Path, rows: Iterable[Any]) -> Path:
 
 
 def lint(source: object, **options: Any) -> list[Finding]:
-    return validator.lint(source, isolated=True, **options).findings  # type: ignore[arg-type]
+    return validator.lint(source, isolated=True, **options).findings
 
 
 def of(findings: Sequence[Finding], code: str) -> list[Finding]:
@@ -505,6 +505,14 @@ def test_state_is_compact(rule_type: Callable[[], Rule]) -> None:
     n = 2_000 if rule_type is SimilarInputs else 5_000
     long_tail = " and so on" * 40  # 400 characters more per input: must not be kept
     ctx = make_ctx("train.jsonl", role="train")
+    # Warm up with a throwaway instance: first use imports NumPy modules lazily, which is no state.
+    warm = rule_type()
+    list(warm.start(ctx))
+    for i in range(300):
+        list(warm.check(example(i + 1, f"Warm-up {i}{long_tail}", "x"), ctx))
+    list(warm.finish(ctx))
+    del warm
+    ctx.shared.clear()
     tracemalloc.start()
     rule = rule_type()
     list(rule.start(ctx))
@@ -514,7 +522,9 @@ def test_state_is_compact(rule_type: Callable[[], Rule]) -> None:
             pass
     held = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    assert held / n < 250, f"{held / n:.0f} bytes per record"
+    # D001-D004 keep 16-25 bytes of columns a record (plus spare capacity); D005 a signature too.
+    bound = 250 if rule_type is SimilarInputs else 40
+    assert held / n < bound, f"{held / n:.0f} bytes per record"
 
 
 # -- acceptance on real datasets ---------------------------------------------------------------------

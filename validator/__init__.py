@@ -64,6 +64,7 @@ def lint(
     input_field: str | None = None,
     output_field: str | None = None,
     tokenizer: str | None = None,
+    workers: int | str | None = None,
     baseline: str | os.PathLike[str] | None = None,
     isolated: bool = False,
     validation: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
@@ -77,7 +78,9 @@ def lint(
     the config, as command-line options do. ``validation`` names validation/test file(s) to lint
     with ``source`` (one training file) and check for split leakage (D004). ``tokenizer`` chooses how
     tokens are counted (``"estimate"``, ``"tiktoken:NAME"``, ``"tiktoken:PATH"``, ``"hf:PATH"``; see
-    :mod:`validator.tokens`). ``baseline`` names a baseline file (see :meth:`Report.write_baseline`):
+    :mod:`validator.tokens`). ``workers`` is the number of processes that lint one large JSON Lines
+    file (``"auto"``, the default: one per core, at most four; the result is the same for any
+    number, see :mod:`validator.shards`). ``baseline`` names a baseline file (see :meth:`Report.write_baseline`):
     findings it accepts are left out of the report, its stale entries are in ``report.baseline``.
     """
     from validator.runner import base_settings, run_lint
@@ -96,6 +99,7 @@ def lint(
         "input-field": input_field,
         "output-field": output_field,
         "tokenizer": tokenizer,
+        "workers": workers,
     }
     return run_lint(
         source,

@@ -16,11 +16,25 @@ calls during one streaming pass over a file, in the spirit of frictionless-py's 
 
 Every hook yields :class:`Finding` objects, usually built with :meth:`Rule.finding`.
 
+Batches: the engine hands example hooks a :class:`Batch` of consecutive examples (``check_batch``)
+and record hooks a list of consecutive records (``check_records``). The defaults call ``check`` and
+``check_record`` once per item, so a rule that only implements those works unchanged; built-in rules
+implement the batch hooks with whole-column operations (``max(map(len, batch.inputs))``) because
+per-record Python calls dominate the cost of a pass over a million records.
+
 State and merging: state a rule keeps between hooks must stay compact (counters, fixed-size digests,
-small signatures) so memory does not grow with file size. Rule instances are created fresh for every
-file. A rule that supports sharded linting implements :meth:`Rule.merge`, which folds the state of
-another instance of the same rule (that saw a different shard of the same file) into this one before
-``finish`` runs; the default raises, marking the rule as not shardable.
+small signatures) so memory does not grow with file size beyond a few bytes per record. Rule
+instances are created fresh for every file. Every built-in rule's state is *mergeable*: a file can
+be split into shards (byte ranges of a JSONL file, partitions of a distributed job), each shard
+linted by its own instance (``start``, then the record and example hooks), and the instances folded
+together with :meth:`Rule.merge` before ``finish`` runs on the result. ``merge(other, shift)`` folds
+the state of ``other`` — the shard that comes *after* everything this instance has seen — into this
+instance; ``shift`` says how far the other shard's line and record numbers are from their place in
+the whole file (a shard linted on its own numbers its records from 1). Findings a hook yields during
+a shard are shifted by the engine; positions kept in state are shifted by ``merge``. One pass and
+any sharding followed by merges in file order give the same findings. :class:`StatelessRule` is the
+base of rules without state (merge is a no-op); the default :meth:`Rule.merge` raises, which marks a
+third-party rule as not shardable (the engine then lints the file in one pass).
 """
 
 from __future__ import annotations
@@ -30,13 +44,15 @@ import enum
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 __all__ = [
+    "NO_SHIFT",
     "ROLE_KINDS",
     "TASKS",
+    "Batch",
     "Context",
     "Example",
     "FileFacts",
@@ -50,6 +66,7 @@ __all__ = [
     "RecordKind",
     "Rule",
     "Severity",
+    "Shift",
     "StatelessRule",
     "ToolCall",
     "TuningParameter",
@@ -85,9 +102,7 @@ class Severity(str, enum.Enum):
         try:
             return cls(str(value).strip().lower())
         except ValueError:
-            raise ValueError(
-                f"{value!r} is not a severity; use one of: error, warning, info"
-            ) from None
+            raise ValueError(f"{value!r} is not a severity; use one of: error, warning, info") from None
 
     def __str__(self) -> str:
         return self.value
@@ -292,6 +307,183 @@ class Example:
     rejected: Turn | None = None
     input_tokens: int = 0
     output_tokens: int = 0
+
+
+class Batch:
+    """Consecutive examples of one file, in record order, held column by column.
+
+    ``inputs``, ``outputs``, ``lines`` (physical line), ``records`` (record number), ``fields``,
+    ``input_tokens`` and ``output_tokens`` are parallel lists, one entry per example; ``fields[i]``
+    is usually the very same mapping object for every example of a file. Indexing or iterating yields
+    :class:`Example` objects, built on first use and then kept, so a rule that only needs the texts
+    never pays for them. ``conversational`` is true when any example of the batch has turns (rules
+    about turns can skip a batch without them).
+    """
+
+    __slots__ = (
+        "_examples",
+        "_raw",
+        "_schemas",
+        "conversational",
+        "fields",
+        "input_tokens",
+        "inputs",
+        "lines",
+        "output_tokens",
+        "outputs",
+        "records",
+    )
+
+    def __init__(self) -> None:
+        self.inputs: list[str] = []
+        self.outputs: list[str] = []
+        self.lines: list[int] = []
+        self.records: list[int] = []
+        self.fields: list[Mapping[str, str]] = []
+        self.input_tokens: list[int] = []
+        self.output_tokens: list[int] = []
+        self.conversational = False
+        self._schemas: list[str] = []
+        self._raw: list[Any] = []
+        self._examples: list[Example | None] = []
+
+    @classmethod
+    def of(cls, examples: Iterable[Example]) -> Batch:
+        """A batch of ready-made examples (tests, in-memory callers)."""
+        batch = cls()
+        for example in examples:
+            batch.add(example)
+        return batch
+
+    def add(self, example: Example) -> None:
+        """Append a ready-made example (the engine uses :meth:`add_texts` for single-turn records)."""
+        self.add_texts(
+            example.index,
+            example.line,
+            example.input_text,
+            example.output_text,
+            example.schema,
+            example.fields,
+            example.raw,
+            example.input_tokens,
+            example.output_tokens,
+        )
+        self._examples[-1] = example
+        if example.turns:
+            self.conversational = True
+
+    def add_texts(
+        self,
+        record: int,
+        line: int,
+        input_text: str,
+        output_text: str,
+        schema: str,
+        fields: Mapping[str, str],
+        raw: Any,
+        input_tokens: int,
+        output_tokens: int,
+    ) -> None:
+        """Append a single-turn example by its parts; its :class:`Example` is built only if asked for."""
+        self.records.append(record)
+        self.lines.append(line)
+        self.inputs.append(input_text)
+        self.outputs.append(output_text)
+        self._schemas.append(schema)
+        self.fields.append(fields)
+        self._raw.append(raw)
+        self.input_tokens.append(input_tokens)
+        self.output_tokens.append(output_tokens)
+        self._examples.append(None)
+
+    def extend_texts(
+        self,
+        records: Sequence[int],
+        lines: Sequence[int],
+        inputs: Sequence[str],
+        outputs: Sequence[str],
+        fields: Sequence[Mapping[str, str]],
+        raws: Sequence[Any],
+        schema: str,
+    ) -> None:
+        """Append single-turn examples of one ``schema`` column by column (token counts are set
+        by the engine afterwards)."""
+        self.records.extend(records)
+        self.lines.extend(lines)
+        self.inputs.extend(inputs)
+        self.outputs.extend(outputs)
+        self.fields.extend(fields)
+        self._raw.extend(raws)
+        self._schemas.extend([schema] * len(records))
+        self.input_tokens.extend([0] * len(records))
+        self.output_tokens.extend([0] * len(records))
+        self._examples.extend([None] * len(records))
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, i: int) -> Example:
+        example = self._examples[i]
+        if example is None:
+            example = self._examples[i] = Example(
+                index=self.records[i],
+                line=self.lines[i],
+                input_text=self.inputs[i],
+                output_text=self.outputs[i],
+                schema=self._schemas[i],
+                fields=self.fields[i],
+                raw=self._raw[i],
+                input_tokens=self.input_tokens[i],
+                output_tokens=self.output_tokens[i],
+            )
+        return example
+
+    def __iter__(self) -> Iterator[Example]:
+        for i in range(len(self.records)):
+            yield self[i]
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """How far a shard's positions are from their place in the whole file: add ``lines`` to its
+    physical line numbers and ``records`` to its record numbers (record number 0, a blank line or
+    no record, stays 0)."""
+
+    lines: int = 0
+    records: int = 0
+
+    def line(self, line: int) -> int:
+        """``line`` in the whole file."""
+        return line + self.lines
+
+    def record(self, record: int) -> int:
+        """``record`` in the whole file (0 stays 0)."""
+        return record + self.records if record else record
+
+    def finding(self, finding: Finding) -> Finding:
+        """``finding`` moved into the whole file (its related locations in the same file too)."""
+        if not self.lines and not self.records:
+            return finding
+        related = tuple(
+            dataclasses.replace(
+                loc,
+                line=self.line(loc.line) if loc.line is not None else None,
+                record=self.record(loc.record) if loc.record else loc.record,
+            )
+            if loc.path == finding.path
+            else loc
+            for loc in finding.related
+        )
+        return dataclasses.replace(
+            finding,
+            line=self.line(finding.line) if finding.line is not None else None,
+            record=self.record(finding.record) if finding.record else finding.record,
+            related=related,
+        )
+
+
+#: No shift: the other shard's positions are already numbered in the whole file.
+NO_SHIFT = Shift()
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,13 +703,33 @@ class Rule:
         """Called for every record that mapped to an :class:`Example`."""
         return ()
 
+    def check_records(self, records: Sequence[Record], ctx: Context) -> Iterable[Finding]:
+        """Called with consecutive records (and blank lines); the default calls :meth:`check_record`
+        on each. Override it instead of ``check_record`` to judge a whole batch at once."""
+        check_record = self.check_record
+        for record in records:
+            yield from check_record(record, ctx)
+
+    def check_batch(self, batch: Batch, ctx: Context) -> Iterable[Finding]:
+        """Called with consecutive examples; the default calls :meth:`check` on each. Override it
+        instead of ``check`` to judge a whole batch at once (column operations on ``batch.inputs``)."""
+        check = self.check
+        for example in batch:
+            yield from check(example, ctx)
+
     def finish(self, ctx: Context) -> Iterable[Finding]:
         """Called once per file after the last record."""
         return ()
 
-    def merge(self, other: Rule) -> None:
-        """Fold the state of ``other`` (same rule, another shard of the same file) into this one."""
+    def merge(self, other: Rule, shift: Shift = NO_SHIFT) -> None:
+        """Fold the state of ``other`` (same rule, the next shard of the same file) into this one;
+        ``shift`` moves the other shard's positions into the whole file (see the module docstring)."""
         raise NotImplementedError(f"{self.code} does not support sharded linting")
+
+    @classmethod
+    def shardable(cls) -> bool:
+        """Whether instances can be merged (the rule overrides :meth:`merge`)."""
+        return cls.merge is not Rule.merge
 
     # -- helpers ---------------------------------------------------------------------------------
     def finding(
@@ -580,7 +792,7 @@ class StatelessRule(Rule):
     """A rule that keeps no state between hooks (each finding depends on one record or on the file's
     facts alone), so folding another shard into it is a no-op: such rules are always shardable."""
 
-    def merge(self, other: Rule) -> None:
+    def merge(self, other: Rule, shift: Shift = NO_SHIFT) -> None:
         """Nothing to fold."""
 
 

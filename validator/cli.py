@@ -127,6 +127,7 @@ def main() -> None:
 @click.option("--tokenizer", help="Token counter: estimate (default), tiktoken:NAME|PATH, hf:PATH.")
 @click.option("--input-field", help="Field (or CSV column) holding the input text.")
 @click.option("--output-field", help="Field (or CSV column) holding the output text.")
+@click.option("--workers", help="Processes per large JSONL/CSV/TSV file: a number or auto (one per core, max 4).")
 @click.option("--validation", "validation", multiple=True, type=click.Path(dir_okay=False),
               help="Validation/test file to lint with the (single) training file and check for leakage.")
 @click.option("--format-in", type=click.Choice(FORMATS), help="Container format (default: detect).")
@@ -156,6 +157,7 @@ def lint_command(
     tokenizer: str | None,
     input_field: str | None,
     output_field: str | None,
+    workers: str | None,
     validation: tuple[str, ...],
     format_in: str | None,
     config_path: str | None,
@@ -182,6 +184,7 @@ def lint_command(
         "input-field": input_field,
         "output-field": output_field,
         "tokenizer": tokenizer,
+        "workers": workers,
     }
     explicit = base_settings(config_path, isolated)
     if show_settings:

@@ -41,6 +41,7 @@ KNOWN_KEYS = (
     "datasets",
     "profiles",
     "tuning",
+    "workers",
 )
 
 #: ``[tuning]`` keys -> (canonical parameter name, accepted value types).
@@ -78,6 +79,9 @@ class Settings:
     profiles: Mapping[str, Profile] = field(default_factory=dict)
     #: Hyperparameters declared in ``[tuning]``, linted by the H rules with every dataset.
     tuning: TuningRequest | None = None
+    #: Processes that lint one large file (``"auto"``: one per core, at most four); see
+    #: :mod:`validator.shards`.
+    workers: int | str = "auto"
     origins: Mapping[str, str] = field(default_factory=dict)
     #: Directory that relative globs (per-file-ignores, exclude) are resolved against.
     root: str = "."
@@ -98,6 +102,16 @@ class Settings:
 
 
 _ATTRS = {key: key.replace("-", "_") for key in KNOWN_KEYS}
+
+
+def _workers(value: Any, origin: str) -> int | str:
+    if value == "auto":
+        return "auto"
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 64:
+        return value
+    raise ConfigError(f'{origin}: workers must be a number from 1 to 64 or "auto", got {value!r}')
 
 
 def find_config(start: Path) -> Path | None:
@@ -195,11 +209,11 @@ def settings_from_mapping(
         }
     if "rules" in data:
         table = _table(data["rules"], origin, "rules")
-        values["rules"] = {
-            str(name): dict(_table(opts, origin, f"rules.{name}")) for name, opts in table.items()
-        }
+        values["rules"] = {str(name): dict(_table(opts, origin, f"rules.{name}")) for name, opts in table.items()}
     if "datasets" in data:
         values["datasets"] = _datasets(data["datasets"], origin, root)
+    if "workers" in data:
+        values["workers"] = _workers(data["workers"], origin)
     origins = {key: origin for key in data}
     return Settings(**values, origins=origins, root=root)
 

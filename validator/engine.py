@@ -7,20 +7,24 @@ module. Shape detection looks ahead at a bounded number of records, so memory st
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Any, BinaryIO
 
 from validator.api import (
+    Batch,
     Context,
     Example,
     FileFacts,
     Finding,
     Record,
+    RecordKind,
     Rule,
+    Shift,
     Violation,
     json_type,
 )
@@ -34,11 +38,21 @@ from validator.readers import open_dataset, read_records
 from validator.report import FileReport
 from validator.schemas import MAPPED, ROLES, Shape, detect_shape, majority_shape, mapped_shape
 from validator.schemas.shape import article
+from validator.shards import lint_sharded, shard_count
 from validator.stats import LengthStats, TokenStats
 from validator.tasks import OutputTally, infer_task
-from validator.tokens import TokenCounter, make_counter
+from validator.tokens import make_counter
 
-__all__ = ["FileResult", "lint_file", "lint_memory"]
+__all__ = [
+    "BATCH_RECORDS",
+    "FileResult",
+    "PassPlan",
+    "PassState",
+    "lint_file",
+    "lint_memory",
+    "plan_pass",
+    "run_sharded",
+]
 
 #: Shape detection reads ahead this many parsed object records (or LOOKAHEAD_RECORDS in all).
 LOOKAHEAD_OBJECTS = 20
@@ -72,6 +86,10 @@ def lint_file(
         return _lint_stream(sys.stdin.buffer, facts, settings, registry, format_hint, shared)
     stream, size = open_dataset(path)
     with stream:
+        if format_hint in (None, "jsonl", "csv", "tsv") and shard_count(settings, size) > 1:
+            sharded = _try_sharded(path, size, settings, registry, role, pair, shared, format_hint)
+            if sharded is not None:
+                return sharded
         facts = FileFacts(path=path, format=format_hint or "", bytes=size, role=role, pair=pair)
         try:
             if progress is not None and progress.wants(size):
@@ -82,6 +100,34 @@ def lint_file(
             return _lint_stream(stream, facts, settings, registry, format_hint, shared)
         except OSError as exc:
             raise SourceError(f"{path}: read failed: {exc.strerror or exc}") from None
+
+
+def _try_sharded(
+    path: str,
+    size: int,
+    settings: Settings,
+    registry: RuleRegistry,
+    role: str | None,
+    pair: str | None,
+    shared: dict[Any, Any] | None,
+    format_hint: str | None,
+) -> FileResult | None:
+    """Lint a large file with several processes (:mod:`validator.shards`); ``None`` when it is not
+    one to shard, and the caller lints it in one pass."""
+    facts = FileFacts(path=path, format=format_hint or "", bytes=size, role=role, pair=pair)
+    try:
+        result: FileResult | None = lint_sharded(
+            path,
+            facts,
+            settings,
+            registry,
+            shard_count(settings, size),
+            shared if shared is not None else {},
+            format_hint,
+        )
+    except OSError as exc:
+        raise SourceError(f"{path}: read failed: {exc.strerror or exc}") from None
+    return result
 
 
 def _lint_stream(
@@ -121,6 +167,60 @@ def lint_memory(
 
 # -- the pass -------------------------------------------------------------------------------------
 
+#: Records handed to the hooks at a time: large enough that per-batch overhead vanishes, small
+#: enough that a batch of long texts stays a few megabytes.
+BATCH_RECORDS = 1024
+
+
+def run_sharded(
+    records: Sequence[Record],
+    facts: FileFacts,
+    settings: Settings,
+    registry: RuleRegistry,
+    shards: int,
+    shared: dict[Any, Any] | None = None,
+) -> FileResult:
+    """Lint ``records`` split into ``shards`` contiguous shards, each numbered from 1 as if it were
+    a file of its own, then merged in order: the protocol a worker process (or a Dask/Spark task)
+    follows. It gives the same result as one pass; tests hold every rule to that."""
+    lookahead, _ = _look_ahead(iter(records))  # the same records one pass would choose the shape from
+    plan = plan_pass(lookahead, facts, settings, registry, shared)
+    size = -(-len(records) // max(1, shards)) if records else 0
+    state: PassState | None = None
+    lines = numbered = 0
+    for start in range(0, max(len(records), 1), max(size, 1)):
+        part = records[start : start + size] if size else []
+        shard = plan.begin(first=state is None)
+        shard.feed(_renumbered(part, lines, numbered))
+        shift = Shift(lines, numbered)
+        if state is None:
+            state = shard
+        else:
+            state.merge(_shipped(shard), shift)
+        if part:
+            lines = part[-1].line
+            numbered = max((r.index for r in part), default=numbered) or numbered
+    assert state is not None
+    return state.finish()
+
+
+def _renumbered(records: Sequence[Record], lines: int, numbered: int) -> Iterator[Record]:
+    for record in records:
+        error = record.error
+        if error is not None:  # a worker's reader reports faults at lines of its own range
+            error = dataclasses.replace(error, line=error.line - lines)
+        yield dataclasses.replace(
+            record, line=record.line - lines, index=record.index - numbered if record.index else 0, error=error
+        )
+
+
+def _shipped(state: PassState) -> PassState:
+    """``state`` as another process would receive it (pickled), so tests exercise what travels."""
+    import pickle
+
+    shipped: PassState = pickle.loads(pickle.dumps(state))
+    return shipped
+
 
 def _run(
     records: Iterator[Record],
@@ -130,94 +230,279 @@ def _run(
     shared: dict[Any, Any] | None = None,
 ) -> FileResult:
     lookahead, records = _look_ahead(records)
+    plan = plan_pass(lookahead, facts, settings, registry, shared)
+    state = plan.begin()
+    state.feed(_chain(lookahead, records))
+    return state.finish()
+
+
+@dataclass
+class PassPlan:
+    """What every shard of one file shares: the shape, profile, settings and rules chosen from the
+    file's first records. :meth:`begin` makes the state of a (partial) pass."""
+
+    facts: FileFacts
+    settings: Settings
+    registry: RuleRegistry
+    shape: Shape | None
+    shared: dict[Any, Any]
+
+    def begin(self, *, first: bool = True, facts: FileFacts | None = None) -> PassState:
+        """A fresh pass: rules instantiated and their ``start`` hooks run. The ``first`` shard's
+        pass uses the plan's facts (which its reader keeps up to date) and keeps the findings of
+        ``start``; another shard's pass counts into ``facts`` (the facts its own reader fills in;
+        by default a fresh copy of the plan's) and drops them (they would repeat)."""
+        if facts is None:
+            facts = self.facts if first else self.shard_facts()
+        return PassState(self, facts, first=first)
+
+    def shard_facts(self) -> FileFacts:
+        """Facts for a shard other than the first: the file's, with nothing counted yet."""
+        return dataclasses.replace(self.facts, records=0, examples=0, encoding_issue=None, template={})
+
+
+def plan_pass(
+    lookahead: list[Record],
+    facts: FileFacts,
+    settings: Settings,
+    registry: RuleRegistry,
+    shared: dict[Any, Any] | None = None,
+) -> PassPlan:
+    """Choose the file's shape from its first records and fix what the pass will use."""
     shape = _file_shape(lookahead, settings, facts)
     facts.schema = shape.name if shape else None
     facts.roles = ROLES.get(shape.name) if shape else None
     if facts.tuning is None:
         facts.tuning = settings.tuning
-    profile = load_profile(_profile_name(settings, shape, facts), settings.profiles)
-    task = settings.task or "general"
-    counter = make_counter(settings.tokenizer)
-    ctx = Context(
-        profile=profile,
-        task=task,
-        file=facts,
-        shared=shared if shared is not None else {},
-        tokens=counter.description,
-        tokens_estimated=counter.estimated,
+    return PassPlan(facts, settings, registry, shape, shared if shared is not None else {})
+
+
+class PassState:
+    """The state of a pass over a file or over one shard of it: rule instances, statistics,
+    content digests and the findings so far. Shards are folded with :meth:`merge` (in file
+    order) before :meth:`finish`; see "State and merging" in :mod:`validator.api`."""
+
+    def __init__(self, plan: PassPlan, facts: FileFacts, *, first: bool = True) -> None:
+        settings = plan.settings
+        self.plan = plan
+        self.facts = facts
+        self.profile = load_profile(_profile_name(settings, plan.shape, facts), settings.profiles)
+        self.counter = make_counter(settings.tokenizer)
+        self.ctx = Context(
+            profile=self.profile,
+            task=settings.task or "general",
+            file=self.facts,
+            shared=plan.shared,
+            tokens=self.counter.description,
+            tokens_estimated=self.counter.estimated,
+        )
+        self.rules = _instantiate(plan.registry, settings)
+        self.findings: list[Finding] = []
+        self.emit = _Collector(self.findings, settings, facts.path)
+        for rule in self.rules:
+            produced = rule.start(self.ctx)
+            if first:
+                self.emit(produced)
+            else:
+                for _ in produced:  # run the hook for its state; its findings belong to the first shard
+                    pass
+        self.input_stats, self.output_stats = LengthStats(), LengthStats()
+        self.tokens = TokenStats()
+        self.outputs = OutputTally()
+        self.labelled = 0
+        self.contents = ContentDigests()
+        #: The physical line of the last record or blank line seen (JSON Lines: the lines read).
+        self.last_line = 0
+        self._ref = _field_ref(facts.format)
+
+    def feed(self, records: Iterable[Record]) -> None:
+        """Run the record and example hooks over ``records`` (consecutive, in file order)."""
+        it = iter(records)
+        while True:
+            chunk = list(itertools.islice(it, BATCH_RECORDS))
+            if not chunk:
+                return
+            self._batch(chunk)
+
+    def _batch(self, records: list[Record]) -> None:
+        ctx, facts, emit = self.ctx, self.facts, self.emit
+        shape, ref, counter, contents = self.plan.shape, self._ref, self.counter, self.contents
+        batch = Batch()
+        # The common case inlined (a single-turn record that passes the shape's quick check), its
+        # parts collected as rows and moved into the batch column-wise: at a million records every
+        # function call per record is a measurable share of the pass.
+        flat = shape is not None and shape.adapt is None
+        quick_ok, shape_texts = (shape.quick_ok, shape.texts) if shape is not None else (None, None)
+        name = shape.name if shape is not None else ""
+        rows: list[tuple[int, int, str, str, Mapping[str, str], Any]] = []
+        keys_seen: object = None
+        fields: Mapping[str, str] = {}
+        data = RecordKind.DATA
+        counted = 0
+        for record in records:
+            if record.index > 0:
+                counted += 1
+            if record.error is not None or record.kind is not data:
+                self._flush(rows, batch, name)
+                contents.add(record, None)
+                continue
+            value = record.value
+            if flat and type(value) is dict and quick_ok(value):  # type: ignore[misc]
+                texts = shape_texts(value)  # type: ignore[misc]
+                if texts is not None:
+                    record.schema = name
+                    if texts[2] != keys_seen:
+                        keys_seen, fields = texts[2], ref.fields(texts[2])
+                    rows.append((record.index, record.line, texts[0], texts[1], fields, value))
+                    continue
+            self._flush(rows, batch, name)
+            example = _classify(record, shape, ref, batch)
+            if example is not None:
+                example = dataclasses.replace(
+                    example,
+                    input_tokens=counter.count(example.input_text),
+                    output_tokens=counter.count(example.output_text),
+                )
+                batch.add(example)
+                contents.add(record, example)
+            elif batch.records and batch.records[-1] == record.index and batch.lines[-1] == record.line:
+                contents.add_texts(record.index, batch.inputs[-1], batch.outputs[-1])
+            else:
+                contents.add(record, None)
+        self._flush(rows, batch, name)
+        facts.records += counted
+        self.last_line = records[-1].line
+        for rule in self._record_hooks:
+            emit(rule.check_records(records, ctx))
+        if not batch:
+            return
+        input_lengths, output_lengths = list(map(len, batch.inputs)), list(map(len, batch.outputs))
+        batch.input_tokens = counter.count_many(batch.inputs, input_lengths)
+        batch.output_tokens = counter.count_many(batch.outputs, output_lengths)
+        facts.examples += len(batch)
+        self.input_stats.add_many(input_lengths)
+        self.output_stats.add_many(output_lengths)
+        self.tokens.add_many(batch.input_tokens, batch.output_tokens)
+        # Plain text has no output to tally as a label.
+        labelled = [o for o, f in zip(batch.outputs, batch.fields, strict=True) if "output" in f]
+        self.labelled += len(labelled)
+        self.outputs.add_many(labelled)
+        for rule in self._example_hooks:
+            emit(rule.check_batch(batch, ctx))
+
+    def _flush(self, rows: list[tuple[int, int, str, str, Mapping[str, str], Any]], batch: Batch, schema: str) -> None:
+        """Move the collected single-turn rows into ``batch`` and the content digests, in order."""
+        if not rows:
+            return
+        records, lines, inputs, outputs, fields, raws = zip(*rows, strict=True)
+        batch.extend_texts(records, lines, inputs, outputs, fields, raws, schema)
+        self.contents.extend_texts(records, inputs, outputs)
+        rows.clear()
+
+    @property
+    def _record_hooks(self) -> list[Rule]:
+        hooks: list[Rule] | None = getattr(self, "_record_hook_cache", None)
+        if hooks is None:
+            hooks = [r for r in self.rules if _overrides(r, "check_record") or _overrides(r, "check_records")]
+            self._record_hook_cache = hooks
+        return hooks
+
+    @property
+    def _example_hooks(self) -> list[Rule]:
+        hooks: list[Rule] | None = getattr(self, "_example_hook_cache", None)
+        if hooks is None:
+            hooks = [r for r in self.rules if _overrides(r, "check") or _overrides(r, "check_batch")]
+            self._example_hook_cache = hooks
+        return hooks
+
+    def merge(self, other: PassState, shift: Shift) -> None:
+        """Fold the pass over the next shard into this one (``shift`` places its positions)."""
+        for mine, theirs in zip(self.rules, other.rules, strict=True):
+            mine.merge(theirs, shift)
+        self.findings.extend(shift.finding(f) for f in other.findings)
+        self.facts.records += other.facts.records
+        self.facts.examples += other.facts.examples
+        if self.facts.encoding_issue is None and other.facts.encoding_issue is not None:
+            line, encoding = other.facts.encoding_issue
+            self.facts.encoding_issue = (shift.line(line), encoding)
+        self.input_stats.merge(other.input_stats)
+        self.output_stats.merge(other.output_stats)
+        self.tokens.merge(other.tokens)
+        self.outputs.merge(other.outputs)
+        self.labelled += other.labelled
+        self.contents.merge(other.contents)
+        if other.last_line:
+            self.last_line = shift.line(other.last_line)
+
+    def finish(self) -> FileResult:
+        """Run the ``finish`` hooks and build the file's result."""
+        ctx, facts, profile, settings = self.ctx, self.facts, self.profile, self.plan.settings
+        if settings.task is None:
+            ctx.task = infer_task(self.outputs, self.labelled, self.output_stats.percentile(50))
+            ctx.task_inferred = True
+        if ctx.task == "classification" and not self.outputs.overflow:
+            facts.labels = self.outputs.labels()
+        for rule in self.rules:
+            self.emit(rule.finish(ctx))
+        contents = self.contents
+        findings = [dataclasses.replace(f, fingerprint=fingerprint(f, contents)) for f in self.findings]
+        stats: dict[str, Any] = {
+            "input_chars": self.input_stats.to_dict(),
+            "output_chars": self.output_stats.to_dict(),
+        }
+        stats["tokens"] = self.tokens.to_dict(self.counter, _epochs(facts, profile))
+        if facts.labels is not None:
+            stats["labels"] = dict(facts.labels)
+        report = FileReport(
+            path=facts.path,
+            format=facts.format,
+            schema=facts.schema,
+            profile=profile.name,
+            task=ctx.task,
+            task_inferred=ctx.task_inferred,
+            records=facts.records,
+            bytes=facts.bytes,
+            encoding=facts.encoding,
+            stats=stats,
+            template=dict(facts.template) or None,
+            limits={
+                "max_input_chars": profile.max_input_chars,
+                "max_output_chars": profile.max_output_chars,
+                "max_file_bytes": profile.max_file_bytes,
+                "min_examples": profile.min_examples,
+                "max_examples": profile.max_examples,
+                "max_example_tokens": profile.max_example_tokens,
+                "recommended_examples": profile.recommended_for(ctx.task),
+            },
+            tuning=_tuning_summary(facts),
+        )
+        return FileResult(findings, report)
+
+    #: What a shard's state sends back to the process that merges it: what :meth:`merge` reads.
+    _SHIPPED = (
+        "rules",
+        "findings",
+        "facts",
+        "input_stats",
+        "output_stats",
+        "tokens",
+        "outputs",
+        "labelled",
+        "contents",
+        "last_line",
     )
 
-    rules = _instantiate(registry, settings)
-    record_hooks = [r for r in rules if type(r).check_record is not Rule.check_record]
-    example_hooks = [r for r in rules if type(r).check is not Rule.check]
-    findings: list[Finding] = []
-    emit = _Collector(findings, settings, facts.path)
-    for rule in rules:
-        emit(rule.start(ctx))
+    def __getstate__(self) -> dict[str, Any]:
+        # The plan, context, token counter (which may hold a tokenizer) and collector stay behind:
+        # the merging process has its own.
+        return {name: self.__dict__[name] for name in self._SHIPPED}
 
-    input_stats, output_stats = LengthStats(), LengthStats()
-    tokens = TokenStats()
-    outputs = OutputTally()
-    labelled = 0
-    ref = _field_ref(facts.format)
-    contents = ContentDigests()
-    for record in _chain(lookahead, records):
-        if record.index > 0:
-            facts.records += 1
-        example = _classify(record, shape, ref, counter) if record.parsed else None
-        contents.add(record, example)
-        for rule in record_hooks:
-            for finding in rule.check_record(record, ctx):
-                emit.one(finding)
-        if example is None:
-            continue
-        facts.examples += 1
-        input_stats.add(len(example.input_text))
-        output_stats.add(len(example.output_text))
-        tokens.add(example.input_tokens, example.output_tokens)
-        if "output" in example.fields:  # plain text has no output to tally as a label
-            labelled += 1
-            outputs.add(example.output_text)
-        for rule in example_hooks:
-            for finding in rule.check(example, ctx):
-                emit.one(finding)
-    if settings.task is None:
-        ctx.task = infer_task(outputs, labelled, output_stats.percentile(50))
-        ctx.task_inferred = True
-    if ctx.task == "classification" and not outputs.overflow:
-        facts.labels = outputs.labels()
-    for rule in rules:
-        emit(rule.finish(ctx))
-    findings[:] = [dataclasses.replace(f, fingerprint=fingerprint(f, contents)) for f in findings]
-    stats: dict[str, Any] = {"input_chars": input_stats.to_dict(), "output_chars": output_stats.to_dict()}
-    stats["tokens"] = tokens.to_dict(counter, _epochs(facts, profile))
-    if facts.labels is not None:
-        stats["labels"] = dict(facts.labels)
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
-    report = FileReport(
-        path=facts.path,
-        format=facts.format,
-        schema=facts.schema,
-        profile=profile.name,
-        task=ctx.task,
-        task_inferred=ctx.task_inferred,
-        records=facts.records,
-        bytes=facts.bytes,
-        encoding=facts.encoding,
-        stats=stats,
-        template=dict(facts.template) or None,
-        limits={
-            "max_input_chars": profile.max_input_chars,
-            "max_output_chars": profile.max_output_chars,
-            "max_file_bytes": profile.max_file_bytes,
-            "min_examples": profile.min_examples,
-            "max_examples": profile.max_examples,
-            "max_example_tokens": profile.max_example_tokens,
-            "recommended_examples": profile.recommended_for(ctx.task),
-        },
-        tuning=_tuning_summary(facts),
-    )
-    return FileResult(findings, report)
+
+def _overrides(rule: Rule, hook: str) -> bool:
+    return getattr(type(rule), hook) is not getattr(Rule, hook)
 
 
 def _profile_name(settings: Settings, shape: Shape | None, facts: FileFacts) -> str:
@@ -283,31 +568,33 @@ def _file_shape(lookahead: list[Record], settings: Settings, facts: FileFacts) -
     return shape
 
 
-def _classify(record: Record, shape: Shape | None, ref: _Ref, counter: TokenCounter) -> Example | None:
-    """Set the record's schema and violations; return its Example when it maps to one."""
+def _classify(record: Record, shape: Shape | None, ref: _Ref, batch: Batch) -> Example | None:
+    """Set the record's schema and violations. A single-turn example is appended to ``batch``
+    (``None`` is returned); a conversation is returned as an :class:`Example` for the caller to
+    count tokens of and add; a record that maps to no example returns ``None`` and adds nothing."""
     value = record.value
-    if not isinstance(value, dict):
-        record.violations = (
-            Violation("type", "", f"record is {_kind(value)}, expected an object", expected="object"),
-        )
+    if type(value) is not dict and not isinstance(value, dict):
+        record.violations = (Violation("type", "", f"record is {_kind(value)}, expected an object", expected="object"),)
         return None
     if shape is None:
         return None
     own = shape
-    violations = shape.violations(value)
-    if violations:
-        other = detect_shape(value)
-        if shape.name != MAPPED and other is not None and other is not shape and not other.violations(value):
-            own = other  # a valid record of another shape: S005 reports the mix
-        else:
-            record.violations = tuple(ref.violation(v) for v in violations)
+    if not shape.quick_ok(value):
+        violations = shape.violations(value)
+        if violations:
+            other = detect_shape(value)
+            if shape.name != MAPPED and other is not None and other is not shape and not other.violations(value):
+                own = other  # a valid record of another shape: S005 reports the mix
+            else:
+                record.violations = tuple(ref.violation(v) for v in violations)
     record.schema = own.name
     canonical = own.canonical(value)
     if canonical is None:
         return None
     input_text, output_text, fields, adapted = canonical
     if adapted is None:
-        fields = ref.fields(fields)  # record keys -> JSON pointers, or CSV column names
+        batch.add_texts(record.index, record.line, input_text, output_text, own.name, ref.fields(fields), value, 0, 0)
+        return None
     return Example(
         index=record.index,
         line=record.line,
@@ -316,9 +603,7 @@ def _classify(record: Record, shape: Shape | None, ref: _Ref, counter: TokenCoun
         schema=own.name,
         fields=fields,
         raw=value,
-        input_tokens=counter.count(input_text),
-        output_tokens=counter.count(output_text),
-        **(adapted.conversation() if adapted is not None else {}),
+        **adapted.conversation(),
     )
 
 

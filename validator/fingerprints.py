@@ -14,6 +14,7 @@ import hashlib
 import json
 import zlib
 from array import array
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -49,17 +50,41 @@ class ContentDigests:
         while len(self._digests) < record.index - 1:  # a reader skipped numbers: keep positions right
             self._digests.append(0)
         if example is not None:
-            # Two CRC-32s (input, output) make a 64-bit content key at a third of blake2b's cost per
-            # record; this identifies findings, it is not a security boundary.
-            digest = zlib.crc32(example.input_text.encode("utf-8", "surrogatepass")) << 32 | zlib.crc32(
-                example.output_text.encode("utf-8", "surrogatepass")
-            )
-        elif record.error is None:
-            digest = _digest8(b"v" + _value_bytes(record.value))
-        else:
-            digest = _digest8(b"e")  # an unparsable record: its text is gone; the count of such findings matters
+            self.add_texts(record.index, example.input_text, example.output_text)
+            return
+        # An unparsable record's text is gone; the count of such findings is what matters.
+        digest = _digest8(b"v" + _value_bytes(record.value)) if record.error is None else _digest8(b"e")
         if len(self._digests) == record.index - 1:
             self._digests.append(digest)
+
+    def add_texts(self, record: int, input_text: str, output_text: str) -> None:
+        """Remember the content of example record ``record`` by its texts (the engine's fast path)."""
+        digests = self._digests
+        while len(digests) < record - 1:
+            digests.append(0)
+        if len(digests) == record - 1:
+            digests.append(
+                zlib.crc32(input_text.encode("utf-8", "surrogatepass")) << 32
+                | zlib.crc32(output_text.encode("utf-8", "surrogatepass"))
+            )
+
+    def extend_texts(self, records: Sequence[int], inputs: Sequence[str], outputs: Sequence[str]) -> None:
+        """:meth:`add_texts` for consecutive example records (one C-level pass when they follow on)."""
+        if records and records[0] == len(self._digests) + 1 and records[-1] - records[0] == len(records) - 1:
+            crc = zlib.crc32
+            self._digests.extend(
+                [
+                    crc(i.encode("utf-8", "surrogatepass")) << 32 | crc(o.encode("utf-8", "surrogatepass"))
+                    for i, o in zip(inputs, outputs, strict=True)
+                ]
+            )
+            return
+        for record, input_text, output_text in zip(records, inputs, outputs, strict=True):
+            self.add_texts(record, input_text, output_text)
+
+    def merge(self, other: ContentDigests) -> None:
+        """Append the next shard's digests (its record 1 follows this one's last record)."""
+        self._digests.extend(other._digests)
 
     def of(self, record: int | None) -> int | None:
         """The digest of record number ``record``, or ``None`` for no record / an unknown one."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,6 +32,12 @@ class LengthStats:
         hist[length] = hist.get(length, 0) + 1
         self.count += 1
         self.total += length
+
+    def add_many(self, lengths: Sequence[int]) -> None:
+        """Record many text lengths at once (a C-level count: no Python call per length)."""
+        self._hist.update(lengths)
+        self.count += len(lengths)
+        self.total += sum(lengths)
 
     def merge(self, other: LengthStats) -> None:
         """Fold another histogram (e.g. from another shard) into this one."""
@@ -94,6 +101,12 @@ class TokenStats:
         self.input.add(input_tokens)
         self.output.add(output_tokens)
         self.total.add(input_tokens + output_tokens)
+
+    def add_many(self, input_tokens: Sequence[int], output_tokens: Sequence[int]) -> None:
+        """Record many examples' counts (parallel sequences)."""
+        self.input.add_many(input_tokens)
+        self.output.add_many(output_tokens)
+        self.total.add_many(list(map(int.__add__, input_tokens, output_tokens)))
 
     def merge(self, other: TokenStats) -> None:
         """Fold another shard's counts into this one."""

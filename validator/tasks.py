@@ -8,6 +8,7 @@ is ``general``. ``--task`` (or ``task`` in config) overrides the inference.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from validator.api import normalize_text
 
@@ -40,6 +41,17 @@ class OutputTally:
             self._counts.clear()
             return
         self._counts[key] += 1
+
+    def add_many(self, outputs: Iterable[str]) -> None:
+        """Count many outputs at once (C-level counting); the tally overflows exactly when
+        :meth:`add` one by one would have."""
+        if self.overflow:
+            return
+        counts = self._counts
+        counts.update(map(str.strip, outputs))
+        if len(counts) > MAX_DISTINCT:
+            self.overflow = True
+            counts.clear()
 
     def merge(self, other: OutputTally) -> None:
         """Fold another shard's tally into this one."""

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from validator.api import Finding, Rule
-from validator.config import settings_from_mapping
-from validator.engine import lint_memory
+from validator.config import Settings, settings_from_mapping
+from validator.engine import lint_memory, run_sharded
 from validator.plugins import RuleRegistry
 
-__all__ = ["assert_findings", "locations", "run_rules"]
+__all__ = ["assert_findings", "assert_shardable", "locations", "run_rules", "run_rules_sharded"]
 
 
 def run_rules(
@@ -29,14 +29,57 @@ def run_rules(
 ) -> list[Finding]:
     """Lint ``records`` (dicts, ``(input, output)`` tuples, ...) with only ``rules`` enabled and return
     their findings. ``config`` takes the same keys as a config file (e.g. ``{"rules": {...}}``)."""
+    settings = _settings(profile, task, config)
+    return lint_memory(list(records), settings, RuleRegistry(rules)).findings
+
+
+def _settings(profile: str | None, task: str | None, config: Mapping[str, Any] | None) -> Settings:
     data = dict(config or {})
     if profile is not None:
         data["profile"] = profile
     if task is not None:
         data["task"] = task
-    registry = RuleRegistry(rules)
-    settings = settings_from_mapping(data, "run_rules config")
-    return lint_memory(list(records), settings, registry).findings
+    return settings_from_mapping(data, "run_rules config")
+
+
+def run_rules_sharded(
+    rules: Iterable[type[Rule]],
+    records: Sequence[Any],
+    shards: int,
+    *,
+    profile: str | None = None,
+    task: str | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> list[Finding]:
+    """Like :func:`run_rules`, but the records are linted in ``shards`` contiguous shards (each
+    numbered from 1, its rule instances pickled as if sent from a worker) merged in order with
+    :meth:`Rule.merge`: a rule with mergeable state gives the same findings as :func:`run_rules`."""
+    from validator.api import FileFacts
+    from validator.sources import MEMORY_PATH, memory_records
+
+    settings = _settings(profile, task, config)
+    facts = FileFacts(path=MEMORY_PATH, format="memory", bytes=None)
+    return run_sharded(list(memory_records(list(records))), facts, settings, RuleRegistry(rules), shards).findings
+
+
+def assert_shardable(
+    rules: type[Rule] | Iterable[type[Rule]], records: Sequence[Any], shards: Iterable[int] = (2, 3, 7), **options: Any
+) -> list[Finding]:
+    """Assert that linting ``records`` in each number of ``shards`` gives exactly the findings (every
+    field, fingerprints included) of one pass; return those findings."""
+    chosen = [rules] if isinstance(rules, type) else list(rules)
+    whole = sorted(run_rules(chosen, records, **options), key=_order)
+    for count in shards:
+        parts = sorted(run_rules_sharded(chosen, records, count, **options), key=_order)
+        if parts != whole:
+            missing = [f for f in whole if f not in parts]
+            extra = [f for f in parts if f not in whole]
+            raise AssertionError(f"{count} shards differ from one pass: missing {missing[:3]} ... extra {extra[:3]}")
+    return whole
+
+
+def _order(f: Finding) -> tuple[int, int, str, str, str]:
+    return (f.line or 0, f.record or 0, f.code, f.field or "", f.message)
 
 
 def locations(findings: Iterable[Finding]) -> list[tuple[str, int | None]]:

@@ -17,16 +17,23 @@ from validator.readers.decode import LineSource
 from validator.readers.detect import FORMATS, detect_format, format_from_extension
 from validator.readers.jsondoc import read_json
 from validator.readers.jsonl import read_jsonl
-from validator.readers.tabular import read_tabular
+from validator.readers.tabular import RangeEnd, read_tabular
 
 __all__ = ["FORMATS", "detect_format", "format_from_extension", "open_dataset", "read_records"]
 
 
 def read_records(
-    stream: BinaryIO, facts: FileFacts, format_hint: str | None = None
+    stream: BinaryIO,
+    facts: FileFacts,
+    format_hint: str | None = None,
+    *,
+    header: list[str] | None = None,
+    range_end: RangeEnd | None = None,
 ) -> Iterator[Record]:
     """Yield the records of ``stream``; ``facts.format`` and the encoding facts are set before the
-    first record is yielded (and ``facts.encoding_issue`` may be set later, when a bad line is met)."""
+    first record is yielded (and ``facts.encoding_issue`` may be set later, when a bad line is met).
+    ``header`` and ``range_end`` are for a byte range of a CSV/TSV file (see
+    :func:`~validator.readers.tabular.read_tabular`)."""
     source = LineSource(stream, facts)
     fmt = format_hint or detect_format(facts.path, source.head)
     facts.format = fmt
@@ -35,7 +42,7 @@ def read_records(
     if fmt == "json":
         return read_json(source)
     if fmt in ("csv", "tsv"):
-        return read_tabular(source, "\t" if fmt == "tsv" else ",")
+        return read_tabular(source, "\t" if fmt == "tsv" else ",", header=header, range_end=range_end)
     raise ValueError(f"unknown format {fmt!r}")  # callers validate format names first
 
 

@@ -64,6 +64,8 @@ def _records_from_array(elements: Iterator[Element]) -> Iterator[Record]:
 
 
 def _record(index: int, element: Element) -> Record:
+    if element.parsed:
+        return Record(index, element.line, element.value)
     value, error = parse_json_text(element.text, element.line, element.column)
     if error is not None:
         return Record(index=index, line=element.line, error=error)

@@ -19,16 +19,17 @@ def read_jsonl(source: LineSource) -> Iterator[Record]:
     A file's single trailing newline ends its last line; it is not a blank line.
     """
     index = 0
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
     for lineno, line in source:
-        if not line.strip():
+        if not line or line.isspace():  # no stripped copy of every line
             yield Record(index=0, line=lineno, kind=RecordKind.BLANK)
             continue
         index += 1
-        if source.utf8 and isinstance(line, bytes) and not may_hold_big_int(line):
+        if source.utf8 and type(line) is bytes and not may_hold_big_int(line):
             try:
-                yield Record(index=index, line=lineno, value=orjson.loads(line))
+                yield Record(index, lineno, loads(line))
                 continue
-            except orjson.JSONDecodeError:
+            except decode_error:
                 pass  # fall through: decode (maybe another encoding) and get a precise error
         # Without its terminator, so an error at the end of the line stays on this line.
         value, error = parse_json_text(source.text(line, lineno).rstrip("\r\n"), lineno)
@@ -36,5 +37,3 @@ def read_jsonl(source: LineSource) -> Iterator[Record]:
             yield Record(index=index, line=lineno, error=error)
         else:
             yield Record(index=index, line=lineno, value=value)
-
-

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
 from validator.api import ParseError
+from validator.readers.jsonvalue import may_hold_big_int
 
 __all__ = ["MAX_KEY_DEPTH", "Element", "scan_elements"]
 
@@ -37,6 +39,9 @@ class Element:
     column: int
     text: str = ""
     error: ParseError | None = None
+    #: The parsed element when the scanner already parsed it (an element alone on its line).
+    value: Any = None
+    parsed: bool = False
 
 
 @dataclass(slots=True)
@@ -63,6 +68,13 @@ def scan_elements(lines: Iterable[tuple[int, str]]) -> Iterator[Element]:
     for lineno, line in lines:
         if capture_depth >= 0:
             buf.append(line)
+        elif stack and not root_done and stack[-1].kind == "[" and stack[-1].expect == "value":
+            whole = _whole_element(line)
+            if whole is not None:
+                column, text, value, comma = whole
+                yield Element(stack[-1].path, lineno, column, text, value=value, parsed=True)
+                stack[-1].expect = "value" if comma else "comma"
+                continue
         for match in _TOKEN.finditer(line):
             tok = match.group()
             col = match.start() + 1
@@ -171,6 +183,25 @@ def scan_elements(lines: Iterable[tuple[int, str]]) -> Iterator[Element]:
                     return
     if stack or capture_depth >= 0:
         yield _error("unexpected end of file: the JSON document is not closed", lineno + 1, 1)
+
+
+def _whole_element(line: str) -> tuple[int, str, Any, bool] | None:
+    """``(column, text, value, trailing comma)`` when ``line`` holds exactly one complete object or
+    array (and maybe the comma after it): the layout of most JSON record arrays, one record per
+    line, parsed in one call instead of token by token. ``None`` sends the line to the tokeniser
+    (which also reports any error precisely)."""
+    text = line.strip()
+    comma = text.endswith(",")
+    if comma:
+        text = text[:-1].rstrip()
+    if text[:1] not in ("{", "[") or text[-1:] not in ("}", "]") or may_hold_big_int(text):
+        return None
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    # One complete value (orjson refuses trailing text), so the tokeniser would cut out just this.
+    return len(line) - len(line.lstrip()) + 1, text, value, comma
 
 
 def _after_value(stack: list[_Frame]) -> None:
