@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,9 @@ from hypothesis import strategies as st
 
 import validator
 from tests.conftest import run_cli
+from validator.api import Context, Example, Finding, Rule
 from validator.errors import ConfigError
+from validator.testing import run_rules
 from validator.tokens import estimate_tokens, make_counter
 
 
@@ -188,3 +191,47 @@ def test_tokenizer_from_config(tmp_path: Path) -> None:
     report = validator.lint(str(data))
     assert report.files[0].stats["tokens"]["estimated"] is False
     assert report.files[0].stats["tokens"]["dataset"] == 3
+
+
+class _TokenEcho(Rule):
+    """What: Echoes an example's token counts.
+
+    Why: Lets a test see what rules read.
+
+    Example: ``3+1``.
+
+    Fix: Nothing to fix.
+    """
+
+    code = "X901"
+    name = "token-echo"
+    summary = "Token counts of every example"
+
+    def check(self, example: Example, ctx: Context) -> Iterator[Finding]:
+        yield self.finding(ctx, f"{example.input_tokens}+{example.output_tokens}", at=example)
+
+
+def test_each_text_is_counted_once_per_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tokenizer is the costliest per-text step: conversations and single-turn records alike
+    # are counted exactly once (input and output), and the examples rules see carry the counts.
+    from validator import engine
+    from validator.tokens import TokenCounter
+
+    calls: list[str] = []
+
+    def count(text: str) -> int:
+        calls.append(text)
+        return len(text.split())
+
+    monkeypatch.setattr(engine, "make_counter", lambda spec: TokenCounter("spy", "spy", False, count))
+    chats = [
+        {"messages": [{"role": "user", "content": f"hello number {i}"}, {"role": "assistant", "content": "hi there"}]}
+        for i in range(30)
+    ]
+    pairs = [{"text_input": f"question {i} here", "output": "yes"} for i in range(30)]
+    for records in (chats, pairs):
+        calls.clear()
+        findings = run_rules([_TokenEcho], records)
+        assert len(calls) == 2 * len(records)
+        assert sorted(f.line for f in findings) == list(range(1, len(records) + 1))
+        assert {f.message for f in findings} == {"3+2" if records is chats else "3+1"}

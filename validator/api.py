@@ -419,6 +419,16 @@ class Batch:
         self.output_tokens.extend([0] * len(records))
         self._examples.extend([None] * len(records))
 
+    def set_tokens(self, input_tokens: list[int], output_tokens: list[int]) -> None:
+        """Set the token counts of every example (the engine counts a whole batch at once); the
+        examples already built get them too."""
+        self.input_tokens, self.output_tokens = input_tokens, output_tokens
+        for i, example in enumerate(self._examples):
+            if example is not None:
+                self._examples[i] = dataclasses.replace(
+                    example, input_tokens=input_tokens[i], output_tokens=output_tokens[i]
+                )
+
     def __len__(self) -> int:
         return len(self.records)
 

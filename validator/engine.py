@@ -86,8 +86,9 @@ def lint_file(
         return _lint_stream(sys.stdin.buffer, facts, settings, registry, format_hint, shared)
     stream, size = open_dataset(path)
     with stream:
-        if format_hint in (None, "jsonl", "csv", "tsv") and shard_count(settings, size) > 1:
-            sharded = _try_sharded(path, size, settings, registry, role, pair, shared, format_hint)
+        count = shard_count(settings, size) if format_hint in (None, "jsonl", "csv", "tsv") else 1
+        if count > 1:
+            sharded = _try_sharded(path, size, count, settings, registry, role, pair, shared, format_hint)
             if sharded is not None:
                 return sharded
         facts = FileFacts(path=path, format=format_hint or "", bytes=size, role=role, pair=pair)
@@ -105,6 +106,7 @@ def lint_file(
 def _try_sharded(
     path: str,
     size: int,
+    count: int,
     settings: Settings,
     registry: RuleRegistry,
     role: str | None,
@@ -112,8 +114,8 @@ def _try_sharded(
     shared: dict[Any, Any] | None,
     format_hint: str | None,
 ) -> FileResult | None:
-    """Lint a large file with several processes (:mod:`validator.shards`); ``None`` when it is not
-    one to shard, and the caller lints it in one pass."""
+    """Lint a large file with up to ``count`` processes (:mod:`validator.shards`); ``None`` when it
+    is not one to shard, and the caller lints it in one pass."""
     facts = FileFacts(path=path, format=format_hint or "", bytes=size, role=role, pair=pair)
     try:
         result: FileResult | None = lint_sharded(
@@ -121,7 +123,7 @@ def _try_sharded(
             facts,
             settings,
             registry,
-            shard_count(settings, size),
+            count,
             shared if shared is not None else {},
             format_hint,
         )
@@ -297,6 +299,8 @@ class PassState:
             tokens_estimated=self.counter.estimated,
         )
         self.rules = _instantiate(plan.registry, settings)
+        self._record_hooks = [r for r in self.rules if _overrides(r, "check_record") or _overrides(r, "check_records")]
+        self._example_hooks = [r for r in self.rules if _overrides(r, "check") or _overrides(r, "check_batch")]
         self.findings: list[Finding] = []
         self.emit = _Collector(self.findings, settings, facts.path)
         for rule in self.rules:
@@ -311,8 +315,6 @@ class PassState:
         self.outputs = OutputTally()
         self.labelled = 0
         self.contents = ContentDigests()
-        #: The physical line of the last record or blank line seen (JSON Lines: the lines read).
-        self.last_line = 0
         self._ref = _field_ref(facts.format)
 
     def feed(self, records: Iterable[Record]) -> None:
@@ -356,29 +358,26 @@ class PassState:
                     rows.append((record.index, record.line, texts[0], texts[1], fields, value))
                     continue
             self._flush(rows, batch, name)
+            before = len(batch)
             example = _classify(record, shape, ref, batch)
             if example is not None:
-                example = dataclasses.replace(
-                    example,
-                    input_tokens=counter.count(example.input_text),
-                    output_tokens=counter.count(example.output_text),
-                )
                 batch.add(example)
                 contents.add(record, example)
-            elif batch.records and batch.records[-1] == record.index and batch.lines[-1] == record.line:
+            elif len(batch) > before:  # a single-turn record off the fast path, appended by _classify
                 contents.add_texts(record.index, batch.inputs[-1], batch.outputs[-1])
             else:
                 contents.add(record, None)
         self._flush(rows, batch, name)
         facts.records += counted
-        self.last_line = records[-1].line
         for rule in self._record_hooks:
             emit(rule.check_records(records, ctx))
         if not batch:
             return
         input_lengths, output_lengths = list(map(len, batch.inputs)), list(map(len, batch.outputs))
-        batch.input_tokens = counter.count_many(batch.inputs, input_lengths)
-        batch.output_tokens = counter.count_many(batch.outputs, output_lengths)
+        # Counted once per text, here: a tokenizer is the costliest per-text step there is.
+        batch.set_tokens(
+            counter.count_many(batch.inputs, input_lengths), counter.count_many(batch.outputs, output_lengths)
+        )
         facts.examples += len(batch)
         self.input_stats.add_many(input_lengths)
         self.output_stats.add_many(output_lengths)
@@ -399,22 +398,6 @@ class PassState:
         self.contents.extend_texts(records, inputs, outputs)
         rows.clear()
 
-    @property
-    def _record_hooks(self) -> list[Rule]:
-        hooks: list[Rule] | None = getattr(self, "_record_hook_cache", None)
-        if hooks is None:
-            hooks = [r for r in self.rules if _overrides(r, "check_record") or _overrides(r, "check_records")]
-            self._record_hook_cache = hooks
-        return hooks
-
-    @property
-    def _example_hooks(self) -> list[Rule]:
-        hooks: list[Rule] | None = getattr(self, "_example_hook_cache", None)
-        if hooks is None:
-            hooks = [r for r in self.rules if _overrides(r, "check") or _overrides(r, "check_batch")]
-            self._example_hook_cache = hooks
-        return hooks
-
     def merge(self, other: PassState, shift: Shift) -> None:
         """Fold the pass over the next shard into this one (``shift`` places its positions)."""
         for mine, theirs in zip(self.rules, other.rules, strict=True):
@@ -431,8 +414,6 @@ class PassState:
         self.outputs.merge(other.outputs)
         self.labelled += other.labelled
         self.contents.merge(other.contents)
-        if other.last_line:
-            self.last_line = shift.line(other.last_line)
 
     def finish(self) -> FileResult:
         """Run the ``finish`` hooks and build the file's result."""
@@ -489,7 +470,6 @@ class PassState:
         "outputs",
         "labelled",
         "contents",
-        "last_line",
     )
 
     def __getstate__(self) -> dict[str, Any]:
@@ -571,7 +551,7 @@ def _file_shape(lookahead: list[Record], settings: Settings, facts: FileFacts) -
 def _classify(record: Record, shape: Shape | None, ref: _Ref, batch: Batch) -> Example | None:
     """Set the record's schema and violations. A single-turn example is appended to ``batch``
     (``None`` is returned); a conversation is returned as an :class:`Example` for the caller to
-    count tokens of and add; a record that maps to no example returns ``None`` and adds nothing."""
+    add; a record that maps to no example returns ``None`` and adds nothing."""
     value = record.value
     if type(value) is not dict and not isinstance(value, dict):
         record.violations = (Violation("type", "", f"record is {_kind(value)}, expected an object", expected="object"),)

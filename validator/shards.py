@@ -16,6 +16,7 @@ UTF-8, a range cut inside a quoted field (a stray quote in an unquoted cell) or 
 falls back to one pass, so results do not depend on the number of workers — with one known
 limit, in T002/T003, whose bounded per-key reference texts can leave a record of a range unjudged
 (never wrongly flagged) where one pass would judge it; see the README's Performance section.
+Set ``TUNELINT_DEBUG_WORKERS=1`` to have a failing worker's traceback printed before the fallback.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
-from typing import Any, BinaryIO
+from typing import Any
 
 from validator.api import FileFacts, Record, Shift
 from validator.config import Settings
@@ -76,7 +77,7 @@ def plan_ranges(path: str, size: int, count: int, *, quoted: bool = False) -> li
             if at <= cuts[-1]:
                 continue
             if quoted:
-                quotes += _count(fh, counted_to, at, b'"')
+                quotes += _count(fh.fileno(), counted_to, at, b'"')
                 counted_to = at
             fh.seek(at)
             cut = at
@@ -98,11 +99,11 @@ def plan_ranges(path: str, size: int, count: int, *, quoted: bool = False) -> li
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
-def _count(fh: BinaryIO, start: int, end: int, byte: bytes) -> int:
-    fh.seek(start)
+def _count(fd: int, start: int, end: int, byte: bytes) -> int:
+    """How many ``byte`` there are in bytes ``[start, end)`` of the file ``fd`` (read with ``pread``)."""
     found = 0
     while start < end:
-        data = fh.read(min(_READ, end - start))
+        data = os.pread(fd, min(_READ, end - start), start)
         if not data:
             break
         found += data.count(byte)
@@ -129,17 +130,6 @@ class _Window(io.RawIOBase):
             self._at += len(data)
         buffer[: len(data)] = data
         return len(data)
-
-
-def _newlines(fd: int, start: int, end: int) -> int:
-    count, at = 0, start
-    while at < end:
-        data = os.pread(fd, min(_READ, end - at), at)
-        if not data:
-            break
-        count += data.count(b"\n")
-        at += len(data)
-    return count
 
 
 class _Range:
@@ -212,7 +202,7 @@ def lint_sharded(
             state.feed(_chain(lookahead, records))
             if not first.complete():
                 raise _Failed("the first range ends inside a quoted field")
-            lines = _newlines(fd, first.start, first.end)
+            lines = _count(fd, first.start, first.end, b"\n")
             for process, conn in workers:
                 shard, complete, newlines = _receive(process, conn)
                 if not complete:
@@ -272,7 +262,7 @@ def _lint_range(plan: Any, path: str, part: _Range) -> tuple[Any, bool, int]:
     try:
         state = plan.begin(first=False, facts=facts)
         state.feed(part.records(fd, facts))
-        return state, part.complete(), _newlines(fd, part.start, part.end)
+        return state, part.complete(), _count(fd, part.start, part.end, b"\n")
     finally:
         os.close(fd)
 
