@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
+from rules.secrets import PersonalData, Secret  # C001 and C002 are registered with the C entry point
 from validator.api import Batch, Context, Example, Finding, Severity, StatelessRule
 
 __all__ = ["RULES", "InvisibleCharacters", "MarkupResidue", "Mojibake"]
@@ -565,4 +566,4 @@ class MarkupResidue(StatelessRule):
             )
 
 
-RULES = (InvisibleCharacters, Mojibake, MarkupResidue)
+RULES = (Secret, PersonalData, InvisibleCharacters, Mojibake, MarkupResidue)

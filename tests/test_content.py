@@ -339,9 +339,11 @@ def test_ag_news_quot_residue(shared_dataset: Callable[[str], Path]) -> None:
 )
 def test_clean_real_datasets(shared_dataset: Callable[[str], Path], name: str) -> None:
     """Real, clean multilingual data (English, Chinese, encyclopedia text with accents): no
-    invisible characters, no mojibake, no markup residue."""
+    invisible characters, no mojibake, no markup residue. (C001/C002 have real findings in the
+    English file, checked in tests/test_secrets.py.)"""
     options = {"input_field": "text", "output_field": "category"} if "dbpedia" in name else {}
-    report = validator.lint(str(shared_dataset(name)), isolated=True, select=["C"], **options)  # type: ignore[arg-type]
+    select = ["C003", "C004", "C005"]
+    report = validator.lint(str(shared_dataset(name)), isolated=True, select=select, **options)  # type: ignore[arg-type]
     assert report.findings == []
 
 

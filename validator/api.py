@@ -42,16 +42,24 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+# Detectors for the C rules (secrets and personal data); plugins may use them too.
+from validator.personal import PERSONAL_KINDS, Allow, PersonalMatch, find_personal, find_personal_in, mask_personal
+from validator.secrets import SECRET_KINDS, SecretMatch, find_secrets, find_secrets_in, mask, redact
+
 __all__ = [
     "NO_SHIFT",
+    "PERSONAL_KINDS",
     "ROLE_KINDS",
+    "SECRET_KINDS",
     "TASKS",
+    "Allow",
     "Batch",
     "Context",
     "Example",
@@ -61,10 +69,12 @@ __all__ = [
     "NoOptions",
     "ParseError",
     "Part",
+    "PersonalMatch",
     "Profile",
     "Record",
     "RecordKind",
     "Rule",
+    "SecretMatch",
     "Severity",
     "Shift",
     "StatelessRule",
@@ -74,8 +84,16 @@ __all__ = [
     "Turn",
     "Violation",
     "digest",
+    "find_personal",
+    "find_personal_in",
+    "find_secrets",
+    "find_secrets_in",
+    "json_text",
     "json_type",
+    "mask",
+    "mask_personal",
     "normalize_text",
+    "redact",
 ]
 
 #: Task names understood by ``--task`` and by profiles' recommended counts.
@@ -647,6 +665,17 @@ def normalize_text(text: str) -> str:
     """The catalogue's normalisation: Unicode NFKC, case-folded, whitespace runs collapsed to one
     space, trimmed. Inputs equal after this are near-duplicates."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def json_text(value: Any) -> str:
+    """A parsed value as the canonical texts show it: a string as it is, anything else (tool-call
+    arguments given as an object, a tool's response) as compact sorted JSON."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def json_type(value: Any) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from validator.api import Finding
-from validator.atomic import write_text_atomic
+from validator.atomic import check_outputs, write_text_atomic
 from validator.errors import UsageError
 
 __all__ = ["BASELINE_VERSION", "BaselineResult", "StaleEntry", "apply_baseline", "write_baseline"]
@@ -76,7 +76,11 @@ def _keys(findings: Iterable[Finding], base_dir: str) -> Counter[Key]:
 
 
 def write_baseline(findings: Sequence[Finding], path: str) -> int:
-    """Write the baseline of ``findings`` to ``path`` atomically; return the number of entries."""
+    """Write the baseline of ``findings`` to ``path`` atomically; return the number of entries.
+    Raises :class:`~validator.atomic.WriteError` (a tool error) when ``path`` cannot be written or
+    is one of the linted files (a baseline never replaces a dataset)."""
+    linted = {f.path for f in findings if not f.path.startswith("<")}
+    check_outputs({"the baseline": path}, sorted(linted))
     base_dir = os.path.dirname(os.path.abspath(path))
     counts = _keys(findings, base_dir)
     entries = [

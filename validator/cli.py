@@ -17,7 +17,7 @@ import click
 
 from validator import __version__
 from validator.api import TASKS, Rule
-from validator.atomic import write_text_atomic
+from validator.atomic import check_outputs, write_text_atomic
 from validator.errors import TunelintError
 from validator.plugins import load_rules
 from validator.profiles import LIMIT_KEYS, available_profiles, load_profile, profile_to_dict
@@ -26,7 +26,9 @@ from validator.readers import FORMATS
 from validator.reporters import ReportOptions, get_reporter
 from validator.reporters.text import plain
 from validator.runner import base_settings, run_lint, settings_for
+from validator.secrets import redact
 from validator.showsettings import describe_settings, render_settings
+from validator.sources import expand_paths
 
 __all__ = ["main"]
 
@@ -36,7 +38,8 @@ _SEVERITIES = ("error", "warning", "info")
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"tunelint: error: {message}", err=True)
+    # Error messages can quote data (internal errors especially): mask secrets and personal data.
+    click.echo(f"tunelint: error: {redact(message, personal=True)}", err=True)
     sys.exit(2)
 
 
@@ -86,7 +89,8 @@ class _ToolUsageError(click.ClickException):
         self.command_path = error.ctx.command_path if error.ctx is not None else "tunelint"
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"tunelint: error: {self.message} (see '{self.command_path} --help')", err=True)
+        message = redact(self.message, personal=True)  # the arguments as typed may hold a key
+        click.echo(f"tunelint: error: {message} (see '{self.command_path} --help')", err=True)
 
 
 class _Group(click.Group):
@@ -190,11 +194,18 @@ def lint_command(
     if show_settings:
         where = paths[0] if paths else "-"
         description = describe_settings(settings_for(where, explicit, overrides), load_rules(), where)
-        click.echo(render_settings(description, as_json=output_format == "json"), nl=False)
+        # Settings hold config values such as C001's allow-listed keys: masked like any output.
+        click.echo(redact(render_settings(description, as_json=output_format == "json"), personal=True), nl=False)
         return
     if not paths:
         _fail("missing PATHS: name the files, directories or globs to lint (- for standard input)")
     reporter = get_reporter(output_format)
+    # Refuse a bad -o/--write-baseline before linting, not after; and a report or baseline written
+    # over a dataset would destroy it.
+    targets = {"--output-file": output_file, "--write-baseline": write_baseline}
+    if output_file or write_baseline:
+        read = [p for p in (baseline, config_path) if p]
+        check_outputs(targets, [*expand_paths([*paths, *validation]), *read])
     report = run_lint(
         list(paths),
         explicit=explicit,
@@ -400,9 +411,10 @@ def fix_command(
             format_in=format_in,
         )
     except FixRefused as exc:
+        why = redact(str(exc), personal=True)
         if output_format == "json":
-            click.echo(json.dumps({"version": 1, "refused": str(exc), "lines": list(exc.lines)}, indent=2))
-        click.echo(f"tunelint: fix refused, nothing written: {exc}", err=True)
+            click.echo(json.dumps({"version": 1, "refused": why, "lines": list(exc.lines)}, indent=2))
+        click.echo(f"tunelint: fix refused, nothing written: {why}", err=True)
         sys.exit(1)
     report = lint_result(result, isolated=isolated, config=config_path, input_field=input_field,
                          output_field=output_field)

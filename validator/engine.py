@@ -35,6 +35,7 @@ from validator.plugins import RuleRegistry
 from validator.profiles import load_profile
 from validator.progress import Progress
 from validator.readers import open_dataset, read_records
+from validator.readers.jsonvalue import mark_too_deep
 from validator.report import FileReport
 from validator.schemas import MAPPED, ROLES, Shape, detect_shape, majority_shape, mapped_shape
 from validator.schemas.shape import article
@@ -87,7 +88,7 @@ def lint_file(
     stream, size = open_dataset(path)
     with stream:
         count = shard_count(settings, size) if format_hint in (None, "jsonl", "csv", "tsv") else 1
-        if count > 1:
+        if count > 1 and size is not None:
             sharded = _try_sharded(path, size, count, settings, registry, role, pair, shared, format_hint)
             if sharded is not None:
                 return sharded
@@ -359,13 +360,17 @@ class PassState:
                     continue
             self._flush(rows, batch, name)
             before = len(batch)
-            example = _classify(record, shape, ref, batch)
-            if example is not None:
-                batch.add(example)
-                contents.add(record, example)
-            elif len(batch) > before:  # a single-turn record off the fast path, appended by _classify
-                contents.add_texts(record.index, batch.inputs[-1], batch.outputs[-1])
-            else:
+            try:
+                example = _classify(record, shape, ref, batch)
+                if example is not None:
+                    batch.add(example)
+                    contents.add(record, example)
+                elif len(batch) > before:  # a single-turn record off the fast path, appended by _classify
+                    contents.add_texts(record.index, batch.inputs[-1], batch.outputs[-1])
+                else:
+                    contents.add(record, None)
+            except RecursionError:  # schema checks and hashing recurse: a value orjson read may be too deep
+                mark_too_deep(record)  # reported as F002; nothing of it reached the batch
                 contents.add(record, None)
         self._flush(rows, batch, name)
         facts.records += counted

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from validator.secrets import redact
+
 if TYPE_CHECKING:
     from validator.report import Report
 
@@ -23,7 +25,14 @@ __all__ = [
 
 
 class TunelintError(Exception):
-    """A tool error: the lint could not be carried out as asked (exit status 2)."""
+    """A tool error: the lint could not be carried out as asked (exit status 2).
+
+    Messages can quote data (a config value, a key, a line that failed to parse), and they end up
+    on terminals and in CI logs, so secrets and personal data in them are masked when the error is
+    raised (see :func:`validator.secrets.redact`)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(a, personal=True) if isinstance(a, str) else a for a in args))
 
 
 class UsageError(TunelintError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Mapping
@@ -11,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from validator.api import Finding, Severity
 from validator.baseline import BaselineResult
 from validator.errors import DatasetValidationError
+from validator.secrets import redact, redact_texts
 
 if TYPE_CHECKING:
     from validator.reporters import ReportOptions
 
-__all__ = ["FileReport", "Report", "RuleInfo"]
+__all__ = ["FileReport", "Report", "RuleInfo", "redact_file", "redact_findings"]
 
 REPORT_VERSION = 1
 
@@ -84,7 +86,13 @@ class Report:
     baseline: BaselineResult | None = None
 
     def __post_init__(self) -> None:
+        # The one place every finding and file summary passes through on its way to any output
+        # (reporters, to_dict, baselines keep hashes only): secrets and personal data that rules
+        # quote from the data (a duplicate's text, an unexpected key, a template's preamble, a
+        # label) are masked here, so no reporter has to remember to.
+        self.findings = redact_findings(self.findings)
         self.findings.sort(key=_sort_key)
+        self.files = [redact_file(f) for f in self.files]
 
     @property
     def ok(self) -> bool:
@@ -172,6 +180,65 @@ class Report:
     def to_html(self) -> str:
         """The report as a self-contained HTML page (``--output-format html``)."""
         return self.render("html")
+
+
+def redact_findings(findings: list[Finding]) -> list[Finding]:
+    """``findings`` with every secret and piece of personal data in their messages and fields
+    (their own and their related locations') replaced by masks; unchanged findings are kept as
+    they are. One pass of cheap tests over all the texts at once clears the common case."""
+    texts: list[str] = []
+    for f in findings:
+        texts += (f.message, f.field or "")
+        texts.extend(loc.field or "" for loc in f.related)
+    clean = redact_texts(texts, personal=True)
+    if all(a is b for a, b in zip(clean, texts, strict=True)):
+        return list(findings)
+    out: list[Finding] = []
+    k = 0
+    for f in findings:
+        message, fld = clean[k], clean[k + 1]
+        fields = clean[k + 2 : k + 2 + len(f.related)]
+        k += 2 + len(f.related)
+        related = tuple(
+            loc if loc.field == new else dataclasses.replace(loc, field=new)
+            for loc, new in zip(f.related, fields, strict=True)
+        )
+        if message is f.message and fld == (f.field or "") and related == f.related:
+            out.append(f)
+        else:
+            new_field = fld if f.field is not None else None
+            out.append(dataclasses.replace(f, message=message, field=new_field, related=related))
+    return out
+
+
+def _scrub(value: Any) -> Any:
+    """A JSON-like value with every string (keys included) redacted; numbers of keys that become
+    equal once masked (two labels holding different secrets) are added up."""
+    if isinstance(value, str):
+        return redact(value, personal=True)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_scrub(v) for v in value)
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            new_key, new_item = _scrub(key), _scrub(item)
+            both_numbers = isinstance(out.get(new_key), int) and isinstance(new_item, int)
+            out[new_key] = out[new_key] + new_item if new_key in out and both_numbers else new_item
+        return out
+    return value
+
+
+def redact_file(file: FileReport) -> FileReport:
+    """``file`` with secrets and personal data masked in what comes from the data: the detected
+    template (markers, preamble, suffixes), the labels and the tuning job's values."""
+    return dataclasses.replace(
+        file,
+        stats=_scrub(file.stats),
+        template=_scrub(file.template),
+        tuning=_scrub(file.tuning),
+    )
 
 
 def _sort_key(f: Finding) -> tuple[str, int, int, str, str]:

@@ -4,6 +4,7 @@ engine on each source, and assemble one :class:`~validator.report.Report`."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from fnmatch import fnmatch
 from functools import lru_cache
@@ -20,7 +21,7 @@ from validator.config import (
     settings_from_mapping,
 )
 from validator.engine import FileResult, lint_file, lint_memory
-from validator.errors import ConfigError, UsageError
+from validator.errors import ConfigError, SourceError, UsageError
 from validator.plugins import RuleRegistry, load_rules
 from validator.profiles import load_profile
 from validator.progress import Progress
@@ -102,6 +103,9 @@ def run_lint(
             jobs = plan_jobs(paths, validation, lambda p: settings_for(p, explicit, overrides).datasets)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+        if "-" in paths and getattr(sys.stdin, "buffer", None) is None:
+            # Started with standard input closed (``<&-``) or detached (pythonw): nothing to read.
+            raise SourceError("-: standard input is closed; pipe the data in (tunelint lint - < FILE)")
         shared: dict[Any, Any] = {}  # cross-file rule state (split leakage) for this run
         for job in jobs:
             settings = _with_dataset_mapping(settings_for(job.path, explicit, overrides), job, overrides)

@@ -74,7 +74,11 @@ def _walk(directory: str) -> Iterator[str]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if format_from_extension(name) is not None:
-                yield os.path.join(root, name)
+                path = os.path.join(root, name)
+                # A FIFO or a device with a dataset name in a searched directory is not a dataset
+                # (reading one could block); named on the command line, it is opened (or refused).
+                if os.path.isfile(path) or not os.path.exists(path):
+                    yield path
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:

@@ -4,7 +4,12 @@
 asked for (re-encoding to UTF-8 always; ``strip`` T004, ``dedupe`` D001, ``drop_invalid`` F002/S001/S002,
 container and shape conversion, a leakage-free split), and writes the result atomically. Every record
 that is dropped is reported with its line; a record that cannot be kept exactly makes the fix refuse
-(:class:`FixRefused`) instead.
+(:class:`FixRefused`) instead: unparsable records (without ``drop_invalid``), an object that repeats
+a key (:mod:`~validator.fix.rawjson`), a CSV header naming a column twice
+(:mod:`~validator.fix.columns`), arrays beside the records of a JSON object
+(:mod:`~validator.fix.wrapped`), a number JSON cannot write (``1e999``). The output is never the
+input (not through a link either), and is refused before the input is read when it cannot be
+written (:func:`validator.atomic.check_target`).
 
 >>> from validator.fix import fix_file
 >>> result = fix_file("data.csv", "data.jsonl", dedupe=True)  # doctest: +SKIP
@@ -19,12 +24,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from validator.errors import UsageError
-from validator.fix import transforms
+from validator.fix import columns, rawjson, transforms, wrapped
 from validator.fix.io import check_output_paths, write_files_atomic
 from validator.fix.load import Item, Loaded, load
 from validator.fix.result import Change, FixRefused, FixResult, line_list
 from validator.fix.split import parse_split, split_items, validation_path
-from validator.fix.writers import WRITE_FORMATS, check_tabular, serialize
+from validator.fix.writers import WRITE_FORMATS, can_write, check_tabular, serialize
 from validator.readers import FORMATS, format_from_extension
 from validator.schemas import MAPPED
 
@@ -71,12 +76,19 @@ def fix_file(
     _check_extension(out, to)
     validation, naming = validation_path(out) if share is not None else (None, None)
     check_output_paths(src, [out] + ([validation] if validation else []), force=force)
+    if os.path.exists(src) and not os.path.isfile(src):
+        # A pipe or a device can be read once; fix reads its input again to check what the records
+        # cannot show (repeated keys, a CSV header, what a JSON object holds beside its records).
+        raise UsageError(f"{src}: is not a regular file; save the data to a file and fix that")
 
     loaded = load(src, format_in, input_field, output_field)
     fmt = to or format_from_extension(out) or loaded.format
     if loaded.facts.tuning is not None:
         raise UsageError(f"{src}: is a tuning-job request body; fix writes dataset records only")
-    changes = _encoding_changes(loaded)
+    # Checked before any transform: they change the record values in place.
+    wrapper = _raw_checks(src, loaded)
+    header = _header_changes(src, loaded)
+    changes = _encoding_changes(loaded) + header
     items = _drop_invalid(loaded, drop_invalid, changes)
     if strip:
         _require_texts(loaded, "--strip")
@@ -105,9 +117,11 @@ def fix_file(
     if fmt in ("csv", "tsv") and out_shape is not None and transforms.is_chat(out_shape):
         raise UsageError(f"--to {fmt}: {out_shape} records are conversations; CSV holds single-turn records only")
     if fmt != loaded.format:
-        changes.append(Change("convert", f"container {loaded.format} -> {fmt}", len(items)))
-    elif fmt == "json" and _wrapped(src):
-        changes.append(Change("convert", "the records of the JSON object were written as a JSON array", len(items)))
+        message = f"container {loaded.format} -> {fmt}" + wrapped.describe(wrapper or [])
+        changes.append(Change("convert", message, len(items)))
+    elif wrapper is not None:
+        message = "the records of the JSON object were written as a JSON array" + wrapped.describe(wrapper)
+        changes.append(Change("convert", message, len(items)))
 
     train, held_out = split_items(items, share, seed) if share is not None else (items, [])
     files = [(out, _text(train, fmt))]
@@ -247,7 +261,52 @@ def _wrapped(path: str) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
+def _raw_checks(src: str, loaded: Loaded) -> list[str] | None:
+    """Refuse a JSON or JSON Lines input with an object that repeats a key (see
+    :mod:`validator.fix.rawjson`); for a JSON object document, the members that are not records (see
+    :func:`validator.fix.wrapped.left_out`, which refuses when records would be lost), else ``None``.
+    A JSON document with unparsable records is not checked: those records are refused, or dropped
+    and listed with ``--drop-invalid``."""
+    fmt, encoding = loaded.format, loaded.facts.encoding
+    if fmt == "jsonl":
+        rawjson.check_keys(src, fmt, encoding)
+    if fmt != "json" or any(item.code == "F002" for item in loaded.items):
+        return None
+    is_object = _wrapped(src)
+    document = rawjson.check_keys(src, fmt, encoding, keep_object=is_object)
+    return wrapped.left_out(src, document, [item.value for item in loaded.items]) if is_object else None
+
+
+def _header_changes(src: str, loaded: Loaded) -> list[Change]:
+    """For CSV/TSV: refuse repeated column names (see :mod:`validator.fix.columns`); report the
+    column names the readers trimmed."""
+    if loaded.format not in ("csv", "tsv"):
+        return []
+    trimmed = columns.check_header(src, loaded.format, loaded.facts.encoding)
+    if not trimmed:
+        return []
+    names = ", ".join(repr(name) for name in trimmed)
+    return [Change("convert", f"trimmed the outer whitespace of the column name(s) {names}", len(trimmed))]
+
+
 def _text(items: list[Item], fmt: str) -> Iterator[str]:
     values = [item.value for item in items]
     header = check_tabular(values, [item.line for item in items]) if fmt in ("csv", "tsv") else None
-    return serialize(values, fmt, header)
+    return _refuse_unwritable(serialize(values, fmt, header), items)
+
+
+def _refuse_unwritable(chunks: Iterator[str], items: list[Item]) -> Iterator[str]:
+    """Pass the chunks on; a record JSON cannot spell exactly (a number like ``1e999``, read as
+    infinity) stops the write with :class:`FixRefused` listing every such record — found only then,
+    so the usual path costs nothing."""
+    try:
+        yield from chunks
+    except ValueError:
+        bad = tuple(item.line for item in items if not can_write(item.value))
+        if not bad:
+            raise
+        raise FixRefused(
+            f"{len(bad)} record(s) hold a number JSON cannot write exactly (such as 1e999, read as infinity; "
+            f"lines {line_list(bad)}); quote those numbers as strings, or remove them",
+            bad,
+        ) from None

@@ -6,24 +6,17 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from validator.atomic import temp_prefix, write_files_atomic
+from validator.atomic import check_target, same_file, temp_prefix, write_files_atomic
 from validator.errors import UsageError
 
 __all__ = ["check_output_paths", "same_file", "temp_prefix", "write_files_atomic"]
 
 
-def same_file(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` name the same file (also through links or another spelling)."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
-
-
 def check_output_paths(source: str, outputs: Sequence[str], *, force: bool) -> None:
     """Refuse (:class:`UsageError`, exit status 2) an output that is the input file (even with
     ``force``), a directory, two outputs that are the same file, or an existing output without
-    ``force``."""
+    ``force``; then :func:`~validator.atomic.check_target` refuses a read-only output or directory
+    (:class:`~validator.atomic.WriteError`) before the input is read, not after."""
     for i, out in enumerate(outputs):
         if same_file(source, out):
             raise UsageError(f"{out}: is the input file; fix never writes its input (choose another -o path)")
@@ -35,3 +28,4 @@ def check_output_paths(source: str, outputs: Sequence[str], *, force: bool) -> N
             raise UsageError(f"{out}: named twice as an output")
         if os.path.lexists(out) and not force:
             raise UsageError(f"{out}: already exists; use --force to replace it")
+        check_target(out)

@@ -15,7 +15,7 @@ from typing import Any
 
 from validator.fix.result import FixRefused, line_list
 
-__all__ = ["WRITE_FORMATS", "check_tabular", "serialize"]
+__all__ = ["WRITE_FORMATS", "can_write", "check_tabular", "serialize"]
 
 #: Containers ``--to`` can write.
 WRITE_FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "tsv")
@@ -24,6 +24,15 @@ WRITE_FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "tsv")
 def _dumps(value: Any, indent: int | None = None) -> str:
     # allow_nan=False: a value JSON cannot spell (inf from "1e999") is an error, never "Infinity".
     return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
+
+
+def can_write(value: Any) -> bool:
+    """True when ``value`` can be written as JSON exactly (no infinite or NaN number in it)."""
+    try:
+        _dumps(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _jsonl(values: Sequence[Any]) -> Iterator[str]:

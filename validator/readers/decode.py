@@ -4,8 +4,12 @@ The common case (UTF-8, or ASCII) is read as raw byte lines split on ``\\n`` so 
 hand bytes straight to orjson. When a line is not valid UTF-8, the encoding is detected once with
 chardet (on the head of the file plus the offending line), recorded in the file facts (F003 reports
 it), and every later line is decoded with it. Multi-byte encodings that cannot be split on ``\\n``
-bytes (UTF-16/32, recognised by their BOM or by chardet when the head contains NUL bytes) are read
-through a text wrapper instead.
+bytes (UTF-16/32, recognised by their BOM or, without one, by a head full of NUL bytes that decodes
+into text) are read through a text wrapper instead.
+
+Two kinds of input are recognised up front, from the head: a file whose lines end with a carriage
+return only (classic Mac OS; its lines are then split on ``\\r`` so line numbers stay right), and a
+binary container (gzip, zip, PNG, Parquet...) saved under a dataset name, which has no lines at all.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ import codecs
 import contextlib
 import io
 from collections.abc import Iterator
+from itertools import chain
 from typing import BinaryIO
 
 import chardet
 
 from validator.api import FileFacts
 
-__all__ = ["HEAD_BYTES", "LineSource"]
+__all__ = ["HEAD_BYTES", "LineSource", "binary_kind"]
 
 #: How much of the file is inspected up front for BOMs, NUL bytes and encoding detection.
 HEAD_BYTES = 64 * 1024
@@ -32,6 +37,43 @@ _WIDE_BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+# UTF-32 first: ASCII text in UTF-32 decodes as UTF-16 too (with a NUL after every character).
+_WIDE_GUESSES = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+
+#: Leading bytes of binary containers that end up with a dataset extension (a compressed export,
+#: a Parquet file renamed ``.jsonl``, a spreadsheet saved as ``.csv``): ``(magic, description)``.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip-compressed data; decompress it first"),
+    (b"PK\x03\x04", "a zip archive (or an .xlsx/.docx file); extract or export it as text first"),
+    (b"BZh", "bzip2-compressed data; decompress it first"),
+    (b"\xfd7zXZ\x00", "xz-compressed data; decompress it first"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data; decompress it first"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive; extract it first"),
+    (b"PAR1", "a Parquet file; convert it to JSON Lines first"),
+    (b"ARROW1", "an Arrow file; convert it to JSON Lines first"),
+    (b"SQLite format 3\x00", "an SQLite database; export the table as JSON Lines first"),
+    (b"\x93NUMPY", "a NumPy array file; convert it to JSON Lines first"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.xls/.doc); export it as CSV first"),
+)
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What binary container ``head`` (a file's first bytes) starts, or ``None`` for text. A magic
+    number alone is not enough: the head must also not be UTF-8, so a text file that happens to
+    start with ``PAR1`` or ``GIF8`` is still read (and linted) as text."""
+    kind = next((kind for magic, kind in _MAGIC if head.startswith(magic)), None)
+    if kind is None:
+        return None
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return kind
+    return None
 
 
 class LineSource:
@@ -53,7 +95,9 @@ class LineSource:
         self.binary = True
         self.utf8 = True
         self._fallback = "utf-8"
-        self._text_encoding = self._wide_encoding()
+        #: What binary container the file is (see :func:`binary_kind`), or ``None`` for text.
+        self.not_text = binary_kind(self._head)
+        self._text_encoding = None if self.not_text else self._wide_encoding()
         if self._text_encoding is not None:
             self.binary = False
             self.utf8 = False
@@ -65,22 +109,29 @@ class LineSource:
             facts.encoding = "utf-8-sig"
             self._head = self._head[len(codecs.BOM_UTF8) :]
             self.head = self._head
+        #: True when the lines end with a carriage return alone (no line feed in the head, and a CR
+        #: with more text after it): lines are then split on CR.
+        self.cr_only = b"\n" not in self.head and b"\r" in self.head.rstrip(b"\r")
+        if self.cr_only:
+            self.head = self.head.replace(b"\r", b"\n")  # sniffed as the lines it will be read as
 
     def _wide_encoding(self) -> str | None:
         for bom, name in _WIDE_BOMS:
             if self._head.startswith(bom):
                 return name
         # Text in UTF-16/32 without a BOM has NUL bytes all through it (one per ASCII character); a
-        # stray NUL in UTF-8 text is not enough for chardet's guess to be believed.
-        if self._head.count(0) * 8 >= len(self._head) > 0:
-            guess = (chardet.detect(self._head).get("encoding") or "").lower()
-            if guess.startswith(("utf-16", "utf-32")):
-                return guess
+        # stray NUL in UTF-8 text is not enough. The encoding is the one that decodes the head into
+        # text (binary data with NULs, a PNG or a run of zeros, decodes into controls or not at all).
+        if self._head.count(0) * 8 >= len(self._head) >= _MIN_WIDE_BYTES:
+            whole = len(self._head) < HEAD_BYTES  # the head is the whole file: no character may be cut
+            for name in _WIDE_GUESSES:
+                if _reads_as_text(self._head, name, whole):
+                    return name
         return None
 
     def __iter__(self) -> Iterator[tuple[int, bytes | str]]:
         if self.binary:
-            return self._byte_lines()
+            return self._cr_lines() if self.cr_only else self._byte_lines()
         return self._text_lines()
 
     def _byte_lines(self) -> Iterator[tuple[int, bytes | str]]:
@@ -101,10 +152,28 @@ class LineSource:
         if pending:
             yield lineno + 1, pending
 
+    def _cr_lines(self) -> Iterator[tuple[int, bytes | str]]:
+        """Byte lines ending in CR (the stream is read in blocks: ``readline`` splits on LF only)."""
+        lineno = 0
+        parts: list[bytes] = []  # the line being assembled, in pieces: a huge line is joined once
+        blocks = chain((self._head,), iter(lambda: self._stream.read(_CR_BLOCK), b""))
+        for block in blocks:
+            pieces = block.split(b"\r")
+            for piece in pieces[:-1]:
+                parts.append(piece)
+                lineno += 1
+                yield lineno, b"".join(parts) + b"\r"
+                parts = []
+            if pieces[-1]:
+                parts.append(pieces[-1])
+        if parts:
+            yield lineno + 1, b"".join(parts)
+
     def _text_lines(self) -> Iterator[tuple[int, bytes | str]]:
         assert self._text_encoding is not None
         raw = io.BufferedReader(_Chain(self._head, self._stream))
-        text = io.TextIOWrapper(raw, encoding=self._text_encoding, errors="replace", newline="\n")
+        newline = "\r" if self.cr_only else "\n"
+        text = io.TextIOWrapper(raw, encoding=self._text_encoding, errors="replace", newline=newline)
         for lineno, line in enumerate(text, start=1):
             if lineno == 1:
                 line = line.lstrip("\ufeff")
@@ -134,6 +203,31 @@ class LineSource:
         self._fallback = chosen
         self._facts.encoding = chosen
         self._facts.encoding_issue = (lineno, detected or chosen)
+
+
+#: Block size for reading a file whose lines end in CR.
+_CR_BLOCK = 1024 * 1024
+
+
+# Fewer bytes than this are too little evidence to call a file without a BOM UTF-16 or UTF-32 (a
+# few UTF-8 characters around a stray NUL can decode as a couple of printable UTF-16 ones).
+_MIN_WIDE_BYTES = 16
+# How much of the head is decoded to judge it (a Python loop looks at every character).
+_SAMPLE_BYTES = 16384
+
+
+def _reads_as_text(head: bytes, encoding: str, whole: bool) -> bool:
+    """True when ``head`` decodes in ``encoding`` into text: at least 95% printable characters,
+    tabs and line ends, and no NUL. A character cut at the end is fine unless ``whole``."""
+    final = whole and len(head) <= _SAMPLE_BYTES
+    try:
+        text = codecs.getincrementaldecoder(encoding)().decode(head[:_SAMPLE_BYTES], final=final)
+    except UnicodeDecodeError:
+        return False
+    if not text or "\x00" in text:
+        return False
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r")
+    return printable >= 0.95 * len(text)
 
 
 def _is_cp1252(name: str) -> bool:

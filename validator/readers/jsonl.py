@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import orjson
 
-from validator.api import Record, RecordKind
+from validator.api import ParseError, Record, RecordKind
 from validator.readers.decode import LineSource
 from validator.readers.jsonvalue import may_hold_big_int, parse_json_text
 
@@ -20,6 +20,11 @@ def read_jsonl(source: LineSource) -> Iterator[Record]:
     """
     index = 0
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    if source.cr_only:
+        # Read line by line all the same (so every record is linted at its line), but JSON Lines
+        # readers split on LF: to them the whole file is one line that does not parse.
+        message = "lines end with a carriage return (CR) only; JSON Lines needs LF line ends: convert them"
+        yield Record(index=0, line=1, error=ParseError(message, 1, None))
     for lineno, line in source:
         if not line or line.isspace():  # no stripped copy of every line
             yield Record(index=0, line=lineno, kind=RecordKind.BLANK)

@@ -64,7 +64,7 @@ def scan_elements(lines: Iterable[tuple[int, str]]) -> Iterator[Element]:
     cap_path: tuple[str, ...] = ()
     discard = False  # capturing a value that is not a record (nested too deep): skip it
     root_done = False
-    lineno = 0
+    lineno, line = 0, ""  # after the loop: the last line (for the end-of-file error)
     for lineno, line in lines:
         if capture_depth >= 0:
             buf.append(line)
@@ -146,7 +146,11 @@ def scan_elements(lines: Iterable[tuple[int, str]]) -> Iterator[Element]:
                     root_done = not stack
                     _after_value(stack)
                 elif tok.startswith('"'):
-                    top.key = str(orjson.loads(tok)) if "\\" in tok else tok[1:-1]
+                    try:
+                        top.key = str(orjson.loads(tok)) if "\\" in tok else tok[1:-1]
+                    except orjson.JSONDecodeError as exc:  # a bad escape (\q, \u12, a lone surrogate)
+                        yield _error(f"invalid key {tok[:40]!r}: {exc.msg}", lineno, col + exc.colno - 1)
+                        return
                     top.expect = "colon"
                 else:
                     yield _error(f"expected a key, found {tok!r}", lineno, col)
@@ -182,7 +186,9 @@ def scan_elements(lines: Iterable[tuple[int, str]]) -> Iterator[Element]:
                     yield _error("missing ',' between members", lineno, col)
                     return
     if stack or capture_depth >= 0:
-        yield _error("unexpected end of file: the JSON document is not closed", lineno + 1, 1)
+        # At the end of the last line: a report must not point past the file's lines.
+        end = len(line.rstrip("\r\n")) + 1
+        yield _error("unexpected end of file: the JSON document is not closed", max(lineno, 1), end)
 
 
 def _whole_element(line: str) -> tuple[int, str, Any, bool] | None:

@@ -9,9 +9,13 @@ from typing import Any
 
 import orjson
 
-from validator.api import ParseError
+from validator.api import ParseError, Record
 
-__all__ = ["may_hold_big_int", "parse_json_text"]
+__all__ = ["TOO_DEEP", "mark_too_deep", "may_hold_big_int", "parse_json_text"]
+
+#: Why a value nested too deeply is not read (F002). orjson refuses more than 1,024 levels; the
+#: standard library, the schema checks and hashing recurse in Python and give up at about as many.
+TOO_DEEP = "JSON nested too deeply to check (no training record needs hundreds of levels of arrays or objects)"
 
 # orjson reads an integer beyond 64 bits as a float and silently drops digits; a text with a run of
 # 19 or more digits may hold one, so it is parsed by the standard library, which keeps them all.
@@ -79,13 +83,51 @@ def parse_json_text(text: str, first_line: int, first_column: int = 1) -> tuple[
     except json.JSONDecodeError as exc:
         column = exc.colno + (first_column - 1 if exc.lineno == 1 else 0)
         return None, ParseError(f"invalid JSON: {exc.msg}", first_line + exc.lineno - 1, column)
-    except (ValueError, RecursionError) as exc:
-        return None, ParseError(f"invalid JSON: {exc}", first_line, None)
+    except RecursionError:
+        return None, ParseError(TOO_DEEP, first_line, None)
+    except ValueError as exc:
+        if not _is_digit_limit(exc):
+            return None, ParseError(f"invalid JSON: {exc}", first_line, None)
+        return None, _huge_int_error(text, first_line, first_column)
     offset = _lone_surrogate(text) if "\\u" in text else None
     if offset is not None:
-        line = first_line + text.count("\n", 0, offset)
-        start = text.rfind("\n", 0, offset) + 1
-        column = offset - start + 1 + (first_column - 1 if line == first_line else 0)
+        line, column = _position(text, offset, first_line, first_column)
         escape = text[offset : offset + 6]
         return None, ParseError(f"invalid JSON: unpaired surrogate escape {escape} is not a character", line, column)
     return value, None
+
+
+_HUGE_INT = re.compile(r"[0-9]{4301,}")
+
+
+def _is_digit_limit(exc: ValueError) -> bool:
+    return "integer string conversion" in str(exc)
+
+
+def _huge_int_error(text: str, first_line: int, first_column: int) -> ParseError:
+    """Python refuses to convert integers of more than 4,300 digits (a guard against quadratic
+    time); raising the limit would let one line stall the run, so the record is not read."""
+    found = _HUGE_INT.search(text)
+    if found is None:  # pragma: no cover - the standard library only refuses such a run of digits
+        return ParseError("invalid JSON: an integer too long to read; quote it as a string", first_line, None)
+    line, column = _position(text, found.start(), first_line, first_column)
+    digits = found.end() - found.start()
+    message = f"invalid JSON: an integer of {digits:,} digits cannot be read as a number; quote it as a string"
+    return ParseError(message, line, column)
+
+
+def _position(text: str, offset: int, first_line: int, first_column: int) -> tuple[int, int]:
+    """The physical ``(line, column)`` of ``offset`` in ``text``, which starts at ``first_line``,
+    ``first_column`` of the file."""
+    line = first_line + text.count("\n", 0, offset)
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1 + (first_column - 1 if line == first_line else 0)
+
+
+def mark_too_deep(record: Record) -> None:
+    """Make ``record`` an unreadable one (F002, :data:`TOO_DEEP`): called when a check met a value
+    nested deeper than Python's recursion allows, so the run goes on instead of crashing."""
+    record.error = ParseError(TOO_DEEP, record.line, None)
+    record.value = None
+    record.schema = None
+    record.violations = ()

@@ -58,6 +58,16 @@ def read_tabular(
             continue
         start = consumed + 1
         consumed = counter.count
+        if counter.ended:  # the reader has taken _END_LINE: this is the last row it gives
+            if row != _END_ROW:
+                # A quoted field left open took every line up to the end of the file as its text.
+                lines = f"line {start} (the last line)" if consumed <= start else f"lines {start}-{consumed}"
+                message = (
+                    f"a quoted field is not closed: {lines} read as one row, to the end of the file; "
+                    'close the quote, or double a quote inside a quoted cell ("")'
+                )
+                yield Record(index=index + (header is not None), line=start, error=ParseError(message, start, None))
+            return
         if not row or (len(row) == 1 and consumed == start and not counter.last.strip()):
             continue  # a blank line (a quoted empty cell, '""', is not one)
         if range_end is not None and len(row) == 1 and row[0] == _RANGE_END:
@@ -77,8 +87,17 @@ def read_tabular(
         yield Record(index=index, line=start, value=dict(zip(header, row, strict=True)))
 
 
+# After the file's last line the csv reader is given this line. Read on its own it is one row of
+# one field (_END_ROW); after a quoted field that was never closed, its first quote closes that
+# field instead (the rest joins the cell) and the unfinished row arrives only now. csv's lenient
+# mode would otherwise give such a row without a word, holding every later line in one cell.
+_END_LINE = '"\x00"\n'
+_END_ROW = ["\x00"]
+
+
 class _CountingLines:
-    """Feeds decoded physical lines to ``csv.reader`` and counts how many it has taken."""
+    """Feeds decoded physical lines to ``csv.reader`` and counts how many it has taken; then
+    ``_END_LINE`` (after a line end, when the last line has none)."""
 
     def __init__(self, source: LineSource) -> None:
         self._lines = iter(source)
@@ -86,12 +105,27 @@ class _CountingLines:
         self.count = 0
         #: The last line taken, decoded.
         self.last = ""
+        #: True once ``_END_LINE`` was handed out.
+        self.ended = False
+        self._closed_last = False
 
     def __iter__(self) -> _CountingLines:
         return self
 
     def __next__(self) -> str:
-        lineno, line = next(self._lines)
+        try:
+            lineno, line = next(self._lines)
+        except StopIteration:
+            return self._end()
         self.count = lineno
         self.last = self._source.text(line, lineno)
         return self.last
+
+    def _end(self) -> str:
+        if self.ended:
+            raise StopIteration
+        if self.last and not self.last.endswith(("\n", "\r")) and not self._closed_last:
+            self._closed_last = True
+            return "\n"  # end the last line first, so _END_LINE is a line of its own
+        self.ended = True
+        return _END_LINE

@@ -19,23 +19,51 @@ __all__ = [
     "dumps_json",
     "finding_fingerprint",
     "findings_by_path",
+    "one_line",
     "relative_path",
+    "terminal_text",
     "unique_fingerprints",
     "uri_for",
 ]
 
-# ANSI escape sequences and C0/C1 controls other than tab, newline and carriage return.
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What dataset text must not carry into any output: ANSI escape sequences (a CSI sequence is shown
+# whole, so the escape reads as what it is), the C0 controls other than tab, line feed and carriage
+# return (each format escapes those its own way), DELETE, the C1 controls (0x9B is a one-byte CSI,
+# 0x85 a line break), the Unicode line and paragraph separators (``str.splitlines`` and many
+# editors break lines there: a Markdown row or an annotation would split), and the bidirectional
+# overrides and isolates that make text display in an order other than its own (Trojan Source).
+# One pattern for every reporter; terminals also escape the carriage return.
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Characters json.dumps(ensure_ascii=False) leaves raw that line-based readers treat as line breaks.
 _LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
 
 
+def _escaped(m: re.Match[str]) -> str:
+    return m.group().encode("unicode_escape").decode("ascii")
+
+
 def clean_text(text: str) -> str:
-    """Dataset text made safe for any output: terminal escapes, control characters (except tab, newline
-    and carriage return) and lone surrogates become visible backslash escapes."""
-    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """Dataset text made safe for any output: terminal escape sequences, control characters other
+    than tab, line feed and carriage return, Unicode line separators, bidirectional overrides and
+    lone surrogates become visible backslash escapes (``\\x1b[31m``, ``\\x07``, ``\\u2028``,
+    ``\\u202e``, ``\\udc80``)."""
+    text = _CONTROL.sub(_escaped, text)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def terminal_text(text: str) -> str:
+    """:func:`clean_text` for a terminal, where a carriage return would let the data overwrite the
+    line before it: it becomes ``\\r``. Line feeds are kept."""
+    return clean_text(text).replace("\r", "\\r")
+
+
+def one_line(text: str) -> str:
+    """:func:`terminal_text` for a place that must stay one line (a terminal finding line): line
+    feeds become ``\\n`` too, so data cannot forge extra lines."""
+    return terminal_text(text).replace("\n", "\\n")
 
 
 def dumps_json(value: Any, indent: int | None = None) -> str:
@@ -68,7 +96,7 @@ def uri_for(path: str) -> tuple[str, bool]:
     rel = _under_cwd(path)
     if rel is None:
         return Path(os.path.abspath(path)).as_uri(), False
-    return quote(rel, safe="/"), True
+    return quote(rel, safe="/", errors="surrogateescape"), True  # an undecodable file name: its bytes
 
 
 def _under_cwd(path: str) -> str | None:

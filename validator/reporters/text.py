@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import click
@@ -11,12 +10,11 @@ import click
 from validator.api import Finding, Severity
 from validator.report import FileReport, Report
 from validator.reporters import ReportOptions
+from validator.reporters._common import one_line, terminal_text
 
 __all__ = ["plain", "render_concise", "render_full", "sanitize"]
 
 _SEVERITY_COLOR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
-# ANSI escapes and other C0/C1 controls that dataset text could use to rewrite the terminal.
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def plain(doc: str) -> str:
@@ -25,8 +23,9 @@ def plain(doc: str) -> str:
 
 
 def sanitize(text: str) -> str:
-    """Text safe to print on a terminal: control sequences from the data are made visible."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """Text safe to print on a terminal: escape sequences, controls and bidi overrides from the data
+    are made visible (line feeds are kept; see :func:`~validator.reporters._common.one_line`)."""
+    return terminal_text(text)
 
 
 def _style(text: str, options: ReportOptions, **kw: object) -> str:
@@ -36,21 +35,21 @@ def _style(text: str, options: ReportOptions, **kw: object) -> str:
 def _where(f: Finding) -> str:
     # Always path:line:column so editors and problem matchers can parse every line; a finding about
     # the whole file points at its start, as ruff and compilers do.
-    return f"{sanitize(f.path)}:{f.line or 1}:{f.column or 1}"
+    return f"{one_line(f.path)}:{f.line or 1}:{f.column or 1}"
 
 
 def render_concise(report: Report, options: ReportOptions) -> str:
     """One line per finding, then (unless quiet) a one-line total."""
     lines = [
         f"{_where(f)}: {_style(f.code, options, fg=_SEVERITY_COLOR[f.severity], bold=True)} "
-        f"[{f.severity.value}] {sanitize(f.message)}"
+        f"[{f.severity.value}] {one_line(f.message)}"
         for f in report.findings
     ]
     if options.statistics:
         lines.extend(_statistics(report, options))
     if not options.quiet:
         for file in report.files:
-            lines.extend(f"{sanitize(file.path)}: {line.strip()}" for line in _template_lines(file))
+            lines.extend(f"{one_line(file.path)}: {line.strip()}" for line in _template_lines(file))
         lines.append(_totals(report, options))
     return "".join(line + "\n" for line in lines)
 
@@ -62,20 +61,20 @@ def render_full(report: Report, options: ReportOptions) -> str:
     for finding in report.findings:
         by_path.setdefault(finding.path, []).append(finding)
     for path, findings in by_path.items():
-        out.append(_style(sanitize(path), options, bold=True, underline=True))
+        out.append(_style(one_line(path), options, bold=True, underline=True))
         hinted: set[str] = set()  # a rule's fix hint is shown once per file, at its first finding
         for f in findings:
             loc = f"{f.line}:{f.column or 1}" if f.line is not None else "-"
             sev = _style(f"{f.severity.value:<7}", options, fg=_SEVERITY_COLOR[f.severity])
             code = _style(f.code, options, bold=True)
-            out.append(f"  {loc:>8}  {sev}  {code} {f.name}  {sanitize(f.message)}")
+            out.append(f"  {loc:>8}  {sev}  {code} {one_line(f.name)}  {one_line(f.message)}")
             details = []
             if f.record is not None:
                 details.append(f"record {f.record}")
             if f.field:
-                details.append(f"field {sanitize(f.field)}")
+                details.append(f"field {one_line(f.field)}")
             for rel in f.related:
-                where = "" if rel.path == f.path else f"{sanitize(rel.path)} "
+                where = "" if rel.path == f.path else f"{one_line(rel.path)} "
                 details.append(f"see {where}line {rel.line}" + (f" (record {rel.record})" if rel.record else ""))
             if details:
                 out.append(" " * 21 + _style(", ".join(details), options, dim=True))
@@ -116,12 +115,12 @@ def _baseline_lines(report: Report) -> list[str]:
     result = report.baseline
     if result is None:
         return []
-    lines = [f"  baseline {sanitize(result.path)}: {result.suppressed:,} accepted finding(s) not shown"]
+    lines = [f"  baseline {one_line(result.path)}: {result.suppressed:,} accepted finding(s) not shown"]
     if result.stale:
         total = sum(s.count for s in result.stale)
         lines.append(f"    {total:,} stale entr{'y' if total == 1 else 'ies'} (fixed since; rewrite the baseline):")
         lines.extend(
-            f"      {sanitize(s.path)} {s.code} {s.fingerprint}" + (f" ×{s.count}" if s.count > 1 else "")
+            f"      {one_line(s.path)} {one_line(s.code)} {s.fingerprint}" + (f" ×{s.count}" if s.count > 1 else "")
             for s in result.stale[:50]
         )
         if len(result.stale) > 50:
@@ -141,7 +140,7 @@ def _file_summary(file: FileReport) -> list[str]:
         limit = file.limits.get("max_file_bytes")
         facts.append(_size(file.bytes) + (f" of {_size(limit)}" if limit else ""))
     facts.append(file.encoding)
-    lines = [f"  {sanitize(file.path)}: " + " · ".join(facts)]
+    lines = [f"  {one_line(file.path)}: " + one_line(" · ".join(facts))]
     for label, key, limit_key in (
         ("input chars ", "input_chars", "max_input_chars"),
         ("output chars", "output_chars", "max_output_chars"),
@@ -205,7 +204,7 @@ def _template_lines(file: FileReport) -> list[str]:
     if markers:
         share = template.get("share")
         share_text = f" ({share:.0%} of inputs)" if isinstance(share, (int, float)) else ""
-        lines.append("    template      markers " + " → ".join(sanitize(str(m)) for m in markers) + share_text)
+        lines.append("    template      markers " + " → ".join(one_line(str(m)) for m in markers) + share_text)
     for key, label in (("preamble", "preamble"), ("input_suffix", "input ends"), ("output_suffix", "output ends")):
         value = template.get(key)
         if value:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from validator.api import Part, ToolCall, Turn
+from validator.api import Part, ToolCall, Turn, json_text
 from validator.schemas.shape import Adapted, pointer
 
 __all__ = [
@@ -61,19 +61,12 @@ def _camel(key: str) -> str:
     return head + "".join(word.title() for word in rest)
 
 
-def _json(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    try:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError):
-        return str(value)
 
 
 def _render(turn: Turn, extra: Sequence[str] = ()) -> str:
     """The text a turn contributes to the canonical input/output: its text, then its calls."""
     pieces = [turn.text] if turn.text else []
-    pieces.extend(f"{call.name}({_json(call.arguments)})" for call in turn.tool_calls)
+    pieces.extend(f"{call.name}({json_text(call.arguments)})" for call in turn.tool_calls)
     pieces.extend(extra)
     return "\n".join(pieces)
 
@@ -273,7 +266,7 @@ def _parts_text(parts: Any, at: str) -> tuple[str, str | None, list[Part], list[
                 key_of = value.get("id") if isinstance(value.get("id"), str) else value.get("name")
                 if isinstance(key_of, str):
                     answered.append(key_of)
-                responses.append(f"{value.get('name')} -> {_json(value.get('response'))}")
+                responses.append(f"{value.get('name')} -> {json_text(value.get('response'))}")
     return "".join(texts), first, others, calls, answered, responses
 
 
@@ -379,7 +372,7 @@ def _sharegpt_call(value: str, where: str) -> ToolCall:
     if isinstance(parsed, dict) and isinstance(parsed.get("name"), str):
         arguments = parsed.get("arguments")
         # ShareGPT writes arguments as an object (or as a JSON string); both are well-formed.
-        return ToolCall(parsed["name"], arguments if isinstance(arguments, str) else _json(arguments), None, where)
+        return ToolCall(parsed["name"], arguments if isinstance(arguments, str) else json_text(arguments), None, where)
     return ToolCall(None, value, None, where)
 
 
