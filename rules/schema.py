@@ -393,4 +393,62 @@ class PlaceholderValue(StatelessRule):
                     )
 
 
-RULES = (MissingField, WrongType, EmptyText, UnexpectedField, MixedSchemas, PlaceholderValue)
+class DuplicateKey(StatelessRule):
+    """What: A JSON object names the same key more than once (the record itself or any object in
+    it: a turn, a part, a tool call), or a CSV/TSV header names the same column more than once.
+
+    Why: Only one value per key survives parsing, and which one depends on the parser: Python,
+    orjson and JavaScript keep the last, others the first, and Google's protobuf JSON parser
+    rejects the record. The other values vanish without a word, so what the provider would train on
+    is undefined. tunelint lints the last value, as the rest of the record is read.
+
+    Example: ``{"text_input": "draft", "text_input": "final question", "output": "a"}``, or the
+    CSV header ``input,input,output``.
+
+    Fix: Remove the repeated key (or column), or rename it if both values are wanted. Keys are
+    compared after decoding escapes: ``"in\\u0070ut"`` is ``"input"``.
+    """
+
+    code = "S007"
+    name = "duplicate-key"
+    summary = "An object repeats a key, or a header a column"
+    default_severity = Severity.ERROR
+
+    def check_record(self, record: Record, ctx: Context) -> Iterable[Finding]:
+        return self.check_records((record,), ctx)
+
+    def check_records(self, records: Sequence[Record], ctx: Context) -> Iterator[Finding]:
+        for record in _flawed(records):
+            for violation in record.violations:
+                if violation.kind == _REPEATED_KEY:
+                    yield self.finding(
+                        ctx,
+                        f"{violation.message}; only the last value of a repeated key is read and the others are "
+                        "silently dropped: remove or rename the repeat",
+                        at=record,
+                        field=violation.field,
+                    )
+
+    def finish(self, ctx: Context) -> Iterator[Finding]:
+        # The header is read once, by the reader of the file's start: its facts are the file's.
+        for line, column, positions in ctx.file.repeated_columns:
+            where = ", ".join(str(p) for p in positions[:-1]) + f" and {positions[-1]}"
+            yield self.finding(
+                ctx,
+                f"the header names the column {column!r} {_times(len(positions))} (columns {where}); each row "
+                "keeps only the last of those cells and the others are silently dropped: remove or rename "
+                "the repeated column",
+                line=line,
+                field=column,
+            )
+
+
+def _times(n: int) -> str:
+    return "twice" if n == 2 else f"{n} times"
+
+
+#: The violation kind the readers give a record whose text names a key twice (see :class:`DuplicateKey`).
+_REPEATED_KEY = "repeated-key"
+
+
+RULES = (MissingField, WrongType, EmptyText, UnexpectedField, MixedSchemas, PlaceholderValue, DuplicateKey)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from validator import engine, shards
 from validator.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,3 +63,19 @@ def read_terminal(master: int) -> bytes:
             break
         chunks.append(chunk)
     return b"".join(chunks)
+
+@pytest.fixture
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Shard files of a few hundred kilobytes, and record how many ranges each sharded lint used."""
+    monkeypatch.setattr(shards, "MIN_SHARD_BYTES", 64 * 1024)
+    used: list[int] = []
+    real = engine.lint_sharded
+
+    def spy(*args: Any) -> Any:
+        result = real(*args)
+        if result is not None:
+            used.append(args[4])
+        return result
+
+    monkeypatch.setattr(engine, "lint_sharded", spy)
+    return used

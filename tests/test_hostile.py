@@ -9,9 +9,9 @@ as the detected encoding).
 
 Decisions documented here (and in the report of this change):
 
-- A JSON object with a duplicate key is read as every JSON parser tunelint's users feed (Python's
-  ``json``, orjson, JavaScript's ``JSON.parse``, Go's ``encoding/json``) reads it: the last value
-  wins, and that value is linted. Finding it would need a second parse of every record.
+- A JSON object with a duplicate key is an S007 on its record (a CSV/TSV header naming a column
+  twice, on the header line). The record is read as Python's ``json``, orjson, JavaScript's
+  ``JSON.parse`` and Go's ``encoding/json`` read it: the last value wins, and that value is linted.
 - A file whose lines end with CR alone is read line by line (lines split on CR, so every record is
   linted at its line); for JSON Lines that is also an F002 at line 1, since JSON Lines readers split
   on LF and see one unreadable line. CSV readers accept CR line ends: no finding.
@@ -652,19 +652,22 @@ def test_long_but_convertible_integers_are_read_exactly(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json"])
-def test_duplicate_keys_last_value_wins(tmp_path: Path, fmt: str) -> None:
-    """Documented behaviour: a duplicate key keeps its last value (as Python, orjson, JavaScript and
-    Go read it), and that value is what is linted."""
+def test_duplicate_keys_are_s007_and_the_last_value_is_linted(tmp_path: Path, fmt: str) -> None:
+    """A duplicate key is an S007 on its record, which is linted with the key's last value (as
+    Python, orjson, JavaScript and Go read it)."""
     lines = [
         '{"text_input": "", "text_input": "the real question", "output": "a"}',  # empty first: no S003
         '{"text_input": "q", "output": "an answer", "output": ""}',  # empty last: S003
+        '{"text_input": "q2", "output": "a2"}',
     ]
     data = "\n".join(lines) + "\n" if fmt == "jsonl" else "[\n" + ",\n".join(lines) + "\n]\n"
     out = both(write(tmp_path / f"dup.{fmt}", data.encode()))
     first, second = (1, 2) if fmt == "jsonl" else (2, 3)
+    assert [(line, record) for code, line, record in out.findings if code == "S007"] == [(first, 1), (second, 2)]
     assert not out.has("S003", first)
     assert out.has("S003", second)
-    assert out.records == [2]
+    assert out.records == [3]
+    assert out.code == 1
 
 
 # -- surrogates and escapes ------------------------------------------------------------------------------------

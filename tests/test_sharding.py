@@ -120,21 +120,6 @@ def test_ranges_cover_the_file_and_start_at_line_starts(tmp_path_factory: Any, l
     assert 1 <= len(ranges) <= count
 
 
-@pytest.fixture
-def small_shards(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Shard files of a few hundred kilobytes, and record how many ranges each sharded lint used."""
-    monkeypatch.setattr(shards, "MIN_SHARD_BYTES", 64 * 1024)
-    used: list[int] = []
-    real = engine.lint_sharded
-
-    def spy(*args: Any) -> Any:
-        result = real(*args)
-        if result is not None:
-            used.append(args[4])
-        return result
-
-    monkeypatch.setattr(engine, "lint_sharded", spy)
-    return used
 
 
 def _lint(path: Path, *extra: str) -> dict[str, Any]:

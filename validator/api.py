@@ -215,7 +215,8 @@ class Record:
     ``index`` is the 1-based record number (0 for blank lines, which are not records); ``line`` is the
     physical line where the record starts. ``value`` is the parsed JSON value or, for CSV/TSV, a dict of
     column name to cell. ``schema`` is the shape this record matched (``None`` when it matched none),
-    ``violations`` the structural problems found against the file's shape.
+    ``violations`` the structural problems found against the file's shape (and, by the reader, a
+    repeated key).
     """
 
     index: int
@@ -237,8 +238,10 @@ class Violation:
     """One structural problem of a record against its file's schema.
 
     ``kind`` is ``"missing"`` (a required field is absent), ``"type"`` (a field has the wrong JSON type),
-    ``"unexpected"`` (a key the schema does not define) or ``"other"``. ``field`` is a JSON pointer or a
-    CSV column, ``expected`` a short description of what the schema wanted.
+    ``"unexpected"`` (a key the schema does not define) or ``"other"``; or, found by the reader in the
+    record's text whatever the schema, ``"repeated-key"`` (an object names a key more than once; its
+    ``field`` is the first repeated member). ``field`` is a JSON pointer or a CSV column, ``expected``
+    a short description of what the schema wanted.
     """
 
     kind: str
@@ -631,6 +634,9 @@ class FileFacts:
     roles: Mapping[str, str] | None = None
     #: The tuning job this file describes (a request body) or that config declares, else ``None``.
     tuning: TuningRequest | None = None
+    #: CSV/TSV: every column name the header holds more than once, as ``(header line, name, 1-based
+    #: positions)``; a row keeps only the last of those cells. Set by the reader of the header.
+    repeated_columns: tuple[tuple[int, str, tuple[int, ...]], ...] = ()
 
 
 @dataclass(slots=True)

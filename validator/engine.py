@@ -559,7 +559,9 @@ def _classify(record: Record, shape: Shape | None, ref: _Ref, batch: Batch) -> E
     add; a record that maps to no example returns ``None`` and adds nothing."""
     value = record.value
     if type(value) is not dict and not isinstance(value, dict):
-        record.violations = (Violation("type", "", f"record is {_kind(value)}, expected an object", expected="object"),)
+        # Added to the reader's violations (a repeated key), never replacing them.
+        message = f"record is {_kind(value)}, expected an object"
+        record.violations += (Violation("type", "", message, expected="object"),)
         return None
     if shape is None:
         return None
@@ -571,7 +573,7 @@ def _classify(record: Record, shape: Shape | None, ref: _Ref, batch: Batch) -> E
             if shape.name != MAPPED and other is not None and other is not shape and not other.violations(value):
                 own = other  # a valid record of another shape: S005 reports the mix
             else:
-                record.violations = tuple(ref.violation(v) for v in violations)
+                record.violations += tuple(ref.violation(v) for v in violations)
     record.schema = own.name
     canonical = own.canonical(value)
     if canonical is None:

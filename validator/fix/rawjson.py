@@ -1,6 +1,7 @@
 """A second, independent read of JSON and JSON Lines inputs (standard library) for what a parsed
-record cannot show: an object that repeats a key. The readers keep the last value of a repeated key,
-so writing the record would silently drop the others; ``fix`` refuses such a file instead.
+record cannot show: an object that repeats a key. The readers keep the last value of a repeated key
+(and lint reports S007), so writing the record would silently drop the others; ``fix`` refuses such
+a file instead. The check itself is :func:`validator.readers.repeats.first_repeated_key`.
 
 For an object document the parsed document is also returned, so :mod:`validator.fix.wrapped` can
 check what the object holds beside its records. Other documents are checked without being kept
@@ -9,46 +10,12 @@ check what the object holds beside its records. Other documents are checked with
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from validator.fix.result import FixRefused, line_list
+from validator.readers.repeats import first_repeated_key
 
 __all__ = ["check_keys"]
-
-
-class _Repeated(ValueError):
-    """An object repeats ``key``."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _keep(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    value = dict(pairs)
-    if len(value) != len(pairs):
-        raise _Repeated(_first_repeat(pairs))
-    return value
-
-
-def _discard(pairs: list[tuple[str, Any]]) -> None:
-    if len({key for key, _ in pairs}) != len(pairs):
-        raise _Repeated(_first_repeat(pairs))
-
-
-# One decoder each: ``json.loads`` with a hook would build a new decoder for every line.
-_CHECK = json.JSONDecoder(object_pairs_hook=_discard).decode
-_KEEP = json.JSONDecoder(object_pairs_hook=_keep).decode
-
-
-def _first_repeat(pairs: list[tuple[str, Any]]) -> str:
-    seen: set[str] = set()
-    for key, _ in pairs:
-        if key in seen:
-            return key
-        seen.add(key)
-    return ""  # unreachable: only called when a key repeats
 
 
 def check_keys(path: str, fmt: str, encoding: str, *, keep_object: bool = False) -> Any:
@@ -62,12 +29,7 @@ def check_keys(path: str, fmt: str, encoding: str, *, keep_object: bool = False)
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
         text = fh.read().lstrip("\ufeff")
     try:
-        return (_KEEP if keep_object else _CHECK)(text)
-    except _Repeated as exc:
-        raise FixRefused(
-            f"{path}: an object repeats the key {exc.key!r}; only its last value is read, so fix would drop "
-            "the others — remove or rename the repeated key first"
-        ) from None
+        document, key = first_repeated_key(text, keep=keep_object)
     except (ValueError, RecursionError):
         if keep_object:
             raise FixRefused(
@@ -75,6 +37,12 @@ def check_keys(path: str, fmt: str, encoding: str, *, keep_object: bool = False)
                 "losing data — write the records as a JSON array first"
             ) from None
         return None
+    if key is not None:
+        raise FixRefused(
+            f"{path}: an object repeats the key {key!r}; only its last value is read, so fix would drop "
+            "the others — remove or rename the repeated key first"
+        )
+    return document
 
 
 def _check_lines(path: str, encoding: str) -> None:
@@ -84,11 +52,11 @@ def _check_lines(path: str, encoding: str) -> None:
             if number == 1:
                 line = line.lstrip("\ufeff")
             try:
-                _CHECK(line)
-            except _Repeated as exc:
-                repeated.append((number, exc.key))
+                _, key = first_repeated_key(line)
             except (ValueError, RecursionError):
                 continue  # blank, or unparsable: the readers report it
+            if key is not None:
+                repeated.append((number, key))
     if repeated:
         lines = [n for n, _ in repeated]
         details = "; ".join(f"line {n}: {key!r}" for n, key in repeated[:5])

@@ -4,7 +4,7 @@ or a single record object."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import zip_longest
 from typing import Any
 
@@ -12,10 +12,14 @@ from validator.api import ParseError, Record
 from validator.readers.decode import LineSource
 from validator.readers.jsonscan import MAX_KEY_DEPTH as _MAX_KEY_DEPTH
 from validator.readers.jsonscan import Element, scan_elements
-from validator.readers.jsonvalue import parse_json_text
+from validator.readers.jsonvalue import mark_too_deep, parse_json_text
+from validator.readers.repeats import Repeat, add_repeats, check_block, check_repeats, repeats_of
 from validator.readers.request import parse_request
 
 __all__ = ["read_json"]
+
+# Records checked for repeated keys together (see validator.readers.repeats.check_block).
+_BLOCK_RECORDS = 256
 
 # When an object wraps several arrays of records, these keys name the records.
 _PREFERRED_KEYS = ("examples", "data", "records", "rows", "train", "items")
@@ -26,7 +30,8 @@ _RECORD_PART_KEYS = frozenset(
 
 
 def read_json(source: LineSource) -> Iterator[Record]:
-    """Yield the records of a JSON document with the physical line where each one starts."""
+    """Yield the records of a JSON document with the physical line where each one starts; a record
+    whose objects name a key twice carries a repeated-key violation (S007)."""
     lines = ((n, source.text(line, n)) for n, line in source)
     first: tuple[int, str] | None = None
     for n, text in lines:
@@ -56,20 +61,41 @@ def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[
 
 
 def _records_from_array(elements: Iterator[Element]) -> Iterator[Record]:
-    for index, element in enumerate(elements, start=1):
-        if element.error is not None:
-            yield Record(index=0, line=element.line, error=element.error)
-            return
-        yield _record(index, element)
+    yield from _checked(_unchecked(index, element) for index, element in enumerate(elements, start=1))
 
 
-def _record(index: int, element: Element) -> Record:
+def _unchecked(index: int, element: Element) -> tuple[Record, str]:
+    """The record an element holds, not yet checked for repeated keys, and its text."""
+    if element.error is not None:
+        return Record(index=0, line=element.line, error=element.error), ""
     if element.parsed:
-        return Record(index, element.line, element.value)
+        return Record(index, element.line, element.value), element.text
     value, error = parse_json_text(element.text, element.line, element.column)
     if error is not None:
-        return Record(index=index, line=element.line, error=error)
-    return Record(index=index, line=element.line, value=value)
+        return Record(index=index, line=element.line, error=error), ""
+    return Record(index=index, line=element.line, value=value), element.text
+
+
+def _checked(records: Iterable[tuple[Record, str]]) -> Iterator[Record]:
+    """The records, in order, checked for repeated keys a block at a time; a structural error (a
+    record numbered 0) ends them."""
+    block: list[Record] = []
+    texts: list[str] = []
+    for record, text in records:
+        if record.error is None:
+            block.append(record)
+            texts.append(text)
+            if len(block) < _BLOCK_RECORDS:
+                continue
+        check_block(block, texts)
+        yield from block
+        block, texts = [], []
+        if record.error is not None:
+            yield record
+            if not record.index:
+                return
+    check_block(block, texts)
+    yield from block
 
 
 def _records_from_object(held: list[tuple[int, str]]) -> Iterator[Record]:
@@ -85,8 +111,7 @@ def _records_from_object(held: list[tuple[int, str]]) -> Iterator[Record]:
     record_paths = [p for p, els in by_path.items() if p and els[0].text.lstrip().startswith("{")]
     if record_paths and not conversation:
         chosen = _preferred(record_paths)
-        for index, element in enumerate(by_path[chosen], start=1):
-            yield _record(index, element)
+        yield from _checked(_unchecked(index, element) for index, element in enumerate(by_path[chosen], start=1))
         return
     text = "".join(t for _, t in held)
     value, error = parse_json_text(text, held[0][0])
@@ -100,7 +125,9 @@ def _records_from_object(held: list[tuple[int, str]]) -> Iterator[Record]:
             return
         if _empty_wrapper(value):
             return
-    yield Record(index=1, line=_value_line(held), value=value)
+    record = Record(index=1, line=_value_line(held), value=value)
+    check_repeats(record, text)
+    yield record
 
 
 def _preferred(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
@@ -144,7 +171,24 @@ def _records_from_columns(columns: dict[str, list[Element]]) -> Iterator[Record]
                 break
             row[name] = value
         else:
-            yield Record(index=index, line=line, value=row)
+            yield _checked_row(Record(index=index, line=line, value=row), names, cells)
+
+
+def _checked_row(record: Record, names: list[str], cells: tuple[Element | None, ...]) -> Record:
+    """``record``, a row of a dict of columns, with the keys repeated in its cells' objects."""
+    found: list[Repeat] = []
+    for name, cell in zip(names, cells, strict=True):
+        value = record.value.get(name)
+        if cell is None or not isinstance(value, (dict, list)):
+            continue
+        repeats = repeats_of(cell.text, value, at="/" + name.replace("~", "~0").replace("/", "~1"))
+        if repeats is None:
+            mark_too_deep(record)
+            return record
+        found += repeats
+    if found:
+        add_repeats(record, found)
+    return record
 
 
 def _value_line(held: list[tuple[int, str]]) -> int:

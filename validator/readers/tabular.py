@@ -40,7 +40,8 @@ def read_tabular(
     A row whose field count differs from the header is a syntax error (F002); its cells are still
     kept in the record's error message context and the pass continues with the next row. A byte
     range of a file is read with the file's ``header`` given and, with ``range_end``, ends at
-    :data:`RANGE_END_ROW`.
+    :data:`RANGE_END_ROW`. Column names the header repeats are recorded in the file facts
+    (``repeated_columns``, S007) when the header is read here.
     """
     counter = _CountingLines(source)
     reader = csv.reader(counter, delimiter=delimiter, strict=False)
@@ -75,6 +76,7 @@ def read_tabular(
             return
         if header is None:
             header = [name.strip() for name in row]
+            source.facts.repeated_columns = _repeated_columns(header, start)
             continue
         index += 1
         if len(row) != len(header):
@@ -85,6 +87,15 @@ def read_tabular(
             yield Record(index=index, line=start, error=ParseError(message, start, None))
             continue
         yield Record(index=index, line=start, value=dict(zip(header, row, strict=True)))
+
+
+def _repeated_columns(header: list[str], line: int) -> tuple[tuple[int, str, tuple[int, ...]], ...]:
+    """``(line, name, 1-based positions)`` of every name ``header`` holds more than once: a row is a
+    mapping of name to cell, so it keeps only the last of those cells."""
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(header, start=1):
+        positions.setdefault(name, []).append(position)
+    return tuple((line, name, tuple(at)) for name, at in positions.items() if len(at) > 1)
 
 
 # After the file's last line the csv reader is given this line. Read on its own it is one row of
