@@ -556,3 +556,19 @@ def test_worker_processes_equal_one_pass(tmp_path: Path, small_shards: list[int]
     assert len(one) == (1 if fmt == "csv" else len([i for i in range(3000) if i % 7 == 3 or i % 11 == 5]))
     assert lint("2") == one
     assert used == [2]
+
+
+def test_in_memory_sources_with_a_repeated_column_are_refused() -> None:
+    """A DataFrame (or a dict of columns whose keys stringify alike) cannot be a record without losing
+    a column: the library refuses with the tool error instead of linting the last one only."""
+    import pandas as pd
+
+    from validator.errors import SourceError
+
+    frame = pd.DataFrame([["q", "a", "b"]] * 25, columns=["text_input", "output", "output"])
+    with pytest.raises(SourceError, match="'output'"):
+        validator.lint(frame)
+    with pytest.raises(SourceError, match="'1'"):
+        validator.lint({1: ["a"], "1": ["b"]})
+    fine = pd.DataFrame([["q", "a"]] * 25, columns=["text_input", "output"])
+    assert validator.lint(fine).files[0].records == 25

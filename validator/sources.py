@@ -114,6 +114,7 @@ def _rows(source: object) -> Iterator[Any]:
 
 
 def _column_rows(columns: Mapping[Any, Any]) -> Iterator[dict[str, Any]]:
+    _refuse_repeats([str(k) for k in columns], "a dict of columns")
     lists = {str(k): list(v) if isinstance(v, (list, tuple)) else None for k, v in columns.items()}
     bad = [k for k, v in lists.items() if v is None]
     if bad:
@@ -121,6 +122,20 @@ def _column_rows(columns: Mapping[Any, Any]) -> Iterator[dict[str, Any]]:
     length = max((len(v) for v in lists.values() if v is not None), default=0)
     for i in range(length):
         yield {k: v[i] for k, v in lists.items() if v is not None and i < len(v)}
+
+
+def _refuse_repeats(names: Sequence[str], what: str) -> None:
+    """A record maps names to values, so of two columns with one name (``1`` and ``"1"`` become the
+    same) only the last would be linted: refuse rather than lose the other without a word (S007 is
+    the finding for files; an in-memory source is fixed in the caller's code)."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name in seen:
+            raise SourceError(
+                f"{what} names column {name!r} twice (positions {seen[name]} and {position}); "
+                "rename one so no values are lost"
+            )
+        seen[name] = position
 
 
 def _is_dataframe(source: object) -> bool:
@@ -131,6 +146,7 @@ def _is_dataframe(source: object) -> bool:
 
 def _dataframe_rows(frame: Any) -> Iterator[dict[str, Any]]:
     columns = [str(c) for c in frame.columns]
+    _refuse_repeats(columns, "the DataFrame")
     for values in frame.itertuples(index=False, name=None):
         # A missing cell is empty text (S003), not the string "nan" that str() would produce.
         yield {c: ("" if _missing(v) else v) for c, v in zip(columns, values, strict=True)}
