@@ -421,12 +421,13 @@ class DuplicateKey(StatelessRule):
         for record in _flawed(records):
             for violation in record.violations:
                 if violation.kind == _REPEATED_KEY:
-                    yield self.finding(
+                    yield _finding(
+                        self,
+                        record,
+                        violation,
                         ctx,
-                        f"{violation.message}; only the last value of a repeated key is read and the others are "
-                        "silently dropped: remove or rename the repeat",
-                        at=record,
-                        field=violation.field,
+                        "only the last value of a repeated key is read and the others are silently dropped: "
+                        "remove or rename the repeat",
                     )
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
