@@ -76,6 +76,34 @@ _MASK64 = 0xFFFFFFFFFFFFFFFF
 _Where = tuple[int, int]
 
 
+#: Bits of the bitmap :func:`_repeated` filters keys with (a 1 MiB array).
+_FILTER_BITS = 20
+
+
+def _repeated(keys: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
+    """The ranks (ascending) and keys of the examples whose key occurs more than once. A plain sort
+    of the keys finds the repeated values several times faster than a stable argsort of them all
+    would; only the (usually few) repeated examples are then sorted with their ranks."""
+    import numpy as np
+
+    ordered = np.sort(keys)
+    values = ordered[1:][ordered[1:] == ordered[:-1]]  # sorted; a value k times repeated appears k-1 times
+    del ordered
+    if not len(values):
+        return np.zeros(0, dtype=np.intp), keys[:0]
+    # A bitmap of the repeated values' top bits rules out most keys at once (keys are well-mixed
+    # hashes); only the rest are looked up exactly.
+    top = np.uint64(64 - _FILTER_BITS)
+    bitmap = np.zeros(1 << _FILTER_BITS, dtype=bool)
+    bitmap[(values >> top).astype(np.intp)] = True
+    ranks = np.flatnonzero(bitmap[(keys >> top).astype(np.intp)])
+    candidates = keys[ranks]
+    at = np.searchsorted(values, candidates)
+    at[at == len(values)] = 0  # beyond the largest repeated value: compared with any, never equal
+    ranks = ranks[values[at] == candidates]
+    return ranks, keys[ranks]
+
+
 def _where(where: _Where) -> str:
     return f"record {thousands(where[1])} (line {thousands(where[0])})"
 
@@ -293,20 +321,14 @@ class _Occurrences:
         import numpy as np
 
         by_record = self._record_order()
-        keys = self._column(self.keys, by_record)
         # From here on an example is its rank in record order: a lower rank is an earlier record.
-        by_key = np.argsort(keys, kind="stable")  # equal keys together, each group in record order
-        sorted_keys = keys[by_key]
-        same = sorted_keys[1:] == sorted_keys[:-1]
-        shared = np.zeros(len(keys), dtype=bool)
-        shared[1:] |= same
-        shared[:-1] |= same
-        del same
-        members = by_key[shared]  # ranks of examples whose key occurs more than once
-        member_keys = sorted_keys[shared]
-        del by_key, sorted_keys, shared  # from here on only the (usually few) repeated keys matter
-        if not len(members):
+        ranks, keys = _repeated(self._column(self.keys, by_record))
+        if not len(ranks):
             return
+        by_key = np.argsort(keys, kind="stable")  # equal keys together, each group in record order
+        members = ranks[by_key]  # ranks of examples whose key occurs more than once
+        member_keys = keys[by_key]
+        del ranks, keys, by_key
         starts = np.concatenate(([True], member_keys[1:] != member_keys[:-1]))
         first = members[np.maximum.accumulate(np.where(starts, np.arange(len(members)), 0))]
         if self.variants is None:

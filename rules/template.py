@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, cast
 
+from rules._batch import numpy_pays
 from rules.labels import InconsistentLabel
 from validator.api import NO_SHIFT, Batch, Context, Example, Finding, Record, Rule, Severity, Shift
 
@@ -590,7 +591,7 @@ class InconsistentFieldMarkers(Rule):
                 self._counts[sid] += count
             ids.append(sid)
         self._where.merge(other._where, shift)
-        self._sig.extend(array("I", [sid if sid == _UNTRACKED else ids[sid] for sid in other._sig]))
+        self._sig.extend(_renumbered(other._sig, ids, _UNTRACKED))
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
         total = len(self._where)
@@ -614,8 +615,8 @@ class InconsistentFieldMarkers(Rule):
         ctx.file.template["markers"] = list(template)
         ctx.file.template["share"] = round(conforming / total, 3)
         head = f"the dataset's field-marker template is {_sequence(template)} (in {_ratio(conforming, total)} inputs)"
-        deviant = {sid for sid, projection in enumerate(projected) if projection != template}
-        for i in [i for i, sid in enumerate(self._sig) if sid in deviant]:
+        deviant = [sid for sid, projection in enumerate(projected) if projection != template]
+        for i in _positions_of(self._sig, deviant):
             has = projected[self._sig[i]]
             yield self.finding(
                 ctx,
@@ -624,6 +625,42 @@ class InconsistentFieldMarkers(Rule):
                 at=self._where.record(i),
                 field=self._where.field(i, "input"),
             )
+
+
+def _positions_of(ids: array[int], wanted: Sequence[int]) -> list[int]:
+    """Positions in ``ids`` whose value is one of ``wanted``."""
+    if not numpy_pays(len(ids)):
+        chosen = set(wanted)
+        return [i for i, value in enumerate(ids) if value in chosen]
+    import numpy as np
+
+    column = np.frombuffer(ids, dtype=np.dtype(ids.typecode))
+    positions: list[int] = np.flatnonzero(np.isin(column, np.array(wanted, dtype=column.dtype))).tolist()
+    return positions
+
+
+def _renumbered(ids: array[int], table: Sequence[int], keep: int) -> array[int]:
+    """``ids`` with every value ``v`` replaced by ``table[v]``, except ``keep`` (kept as it is)."""
+    if not numpy_pays(len(ids)):
+        return array(ids.typecode, [v if v == keep else table[v] for v in ids])
+    import numpy as np
+
+    column = np.frombuffer(ids, dtype=np.dtype(ids.typecode))
+    lookup = np.array([*table, keep], dtype=column.dtype)
+    renumbered = lookup[np.where(column == keep, len(table), column)]
+    return array(ids.typecode, renumbered.tobytes())
+
+
+def _offset(ids: array[int], by: int) -> array[int]:
+    """``ids`` with ``by`` added to every value but 0 (no id)."""
+    if not numpy_pays(len(ids)):
+        return array(ids.typecode, [v + by if v else 0 for v in ids])
+    import numpy as np
+
+    column = np.frombuffer(ids, dtype=np.dtype(ids.typecode))
+    if len(column) and int(column.max()) + by >= 1 << (8 * ids.itemsize):
+        raise OverflowError("reference number out of range")
+    return array(ids.typecode, np.where(column != 0, column + by, 0).astype(column.dtype).tobytes())
 
 
 # -- T002 / T003: shared prefixes and suffixes ------------------------------------------------------
@@ -1020,7 +1057,7 @@ class _Anchors:
         offset = self._next - 1
         segments = self._segments
         self.hash.extend(other.hash)
-        self.ref.extend(array("I", [rid + offset if rid else 0 for rid in other.ref]))
+        self.ref.extend(_offset(other.ref, offset))
         self.shared.extend(other.shared)
         self.counted += other.counted
         for rid, text in other._refs.items():
@@ -1053,6 +1090,22 @@ class _Anchors:
         self._segment = self._segments
         self._segments += 1
 
+    def _pair_counts(self) -> dict[tuple[int, int], int]:
+        """(reference, shared | flag) -> how many texts have it. Counted with NumPy over the packed
+        pair (a ``Counter`` of a million tuples is the costliest step of ``finish``)."""
+        if not numpy_pays(len(self.ref)):
+            return dict(Counter(zip(self.ref, self.shared, strict=True)))
+        import numpy as np
+
+        refs = np.frombuffer(self.ref, dtype=np.dtype(self.ref.typecode)).astype(np.uint64)
+        packed = (refs << np.uint64(16)) | np.frombuffer(self.shared, dtype=np.dtype(self.shared.typecode))
+        # Sorted and counted by hand: np.unique can be many times slower on a million distinct values.
+        packed.sort()
+        starts = np.flatnonzero(np.concatenate(([True], packed[1:] != packed[:-1])))
+        values, counts = packed[starts], np.diff(np.append(starts, len(packed)))
+        rids, flags = (values >> np.uint64(16)).tolist(), (values & np.uint64(0xFFFF)).tolist()
+        return dict(zip(zip(rids, flags, strict=True), counts.tolist(), strict=True))
+
     def dominant(
         self, total: int, share: float, accept: Callable[[str, int], bool], *, limit: int | None = None
     ) -> _Anchor | None:
@@ -1061,26 +1114,26 @@ class _Anchors:
         candidate that that many texts share for ``limit`` characters or more yields nothing: what
         they share is repeated content, not an anchor."""
         best: tuple[int, int, int, _Key] | None = None  # (length, count, candidate, key)
-        pairs: Counter[tuple[int, int]] | None = None
+        pairs: dict[tuple[int, int], int] | None = None
         for entry in self._keys.values():
             if not _reaches(entry.count, total, share) or not entry.primary:
                 continue
             if pairs is None:
-                pairs = Counter(zip(self.ref, self.shared, strict=True))
+                pairs = self._pair_counts()
             found = _Group(self, entry, pairs).longest(total, share, accept, limit)
             if found is not None and (best is None or found[0] > best[0]):
                 best = (*found, entry)
         if best is None:
             return None
         length, count, chosen, entry = best
-        missing = _Group(self, entry, pairs or Counter()).missing(chosen, length)
+        missing = _Group(self, entry, pairs or {}).missing(chosen, length)
         return _Anchor(self._refs[chosen][:length], count, missing)
 
 
 class _Group:
     """The texts of one key, measured against its candidates at the end of the pass."""
 
-    def __init__(self, anchors: _Anchors, entry: _Key, pairs: Counter[tuple[int, int]]) -> None:
+    def __init__(self, anchors: _Anchors, entry: _Key, pairs: Mapping[tuple[int, int], int]) -> None:
         self.anchors = anchors
         self.entry = entry
         self.texts = {rid: anchors._refs[rid] for rid in entry.refs}
@@ -1146,18 +1199,30 @@ class _Group:
     def missing(self, candidate: int, length: int) -> list[int]:
         """Entries of texts known not to start with the candidate's first ``length`` characters: of
         this key (exact, or unknown), and of every other key (whose hash differs)."""
-        absent = set()
+        absent = []
         for rid, flagged, _ in self.groups:
             shared, exact = self.measure(candidate, rid, flagged)
             if shared < length and exact:
-                absent.add((rid, flagged))
-        live, key_hash = self.texts, self.entry.hash
+                absent.append((rid, flagged))
         a = self.anchors
-        return [
-            i
-            for i, (rid, flagged, h) in enumerate(zip(a.ref, a.shared, a.hash, strict=True))
-            if rid and ((rid, flagged) in absent if rid in live else h != key_hash)
-        ]
+        if not numpy_pays(len(a.ref)):
+            pairs, texts, key_hash = set(absent), self.texts, self.entry.hash
+            return [
+                i
+                for i, (rid, flagged, h) in enumerate(zip(a.ref, a.shared, a.hash, strict=True))
+                if rid and ((rid, flagged) in pairs if rid in texts else h != key_hash)
+            ]
+        import numpy as np
+
+        refs = np.frombuffer(a.ref, dtype=np.dtype(a.ref.typecode))
+        flags = np.frombuffer(a.shared, dtype=np.dtype(a.shared.typecode))
+        hashes = np.frombuffer(a.hash, dtype=np.dtype(a.hash.typecode))
+        live = np.isin(refs, np.fromiter(self.texts, dtype=np.uint64, count=len(self.texts)))
+        packed = (refs.astype(np.uint64) << np.uint64(16)) | flags
+        of_key = np.isin(packed, np.array([(rid << 16) | flagged for rid, flagged in absent], dtype=np.uint64))
+        missing = (refs != 0) & np.where(live, of_key, hashes != self.entry.hash)
+        positions: list[int] = np.flatnonzero(missing).tolist()
+        return positions
 
 
 _PREAMBLE_END = ".:;?!)]>。：；？！"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import validator
-from validator.api import Severity
+from validator import engine
+from validator.api import Finding, Location, Severity
 from validator.engine import LOOKAHEAD_RECORDS
 from validator.stats import LengthStats
 
@@ -161,3 +164,24 @@ def test_each_field_mapping_validates_against_its_own_schema() -> None:
             [{input_field: "question"}], input_field=input_field, output_field=output_field, select=["S001"]
         )
         assert [(f.code, f.field) for f in report.findings] == [("S001", f"/{output_field}")]
+
+
+def test_fingerprinting_a_finding_keeps_every_other_field() -> None:
+    """The engine copies a finding field by field to set its fingerprint (faster than
+    ``dataclasses.replace``): a field added to Finding later must be copied too."""
+    values: dict[str, Any] = {}
+    for number, field in enumerate(dataclasses.fields(Finding)):
+        if field.name == "severity":
+            values[field.name] = Severity.INFO
+        elif field.name == "related":
+            values[field.name] = (Location("other.jsonl", 3, 2, "/output"),)
+        elif field.name == "fixable":
+            values[field.name] = True
+        elif field.type in ("int | None", "int"):
+            values[field.name] = 100 + number
+        else:
+            values[field.name] = f"value-{number}"
+    original = Finding(**values)
+    copied = engine._fingerprinted(original, "new-print")
+    assert copied.fingerprint == "new-print"
+    assert dataclasses.replace(copied, fingerprint=original.fingerprint) == original

@@ -263,3 +263,25 @@ def test_a_cut_inside_a_quoted_field_is_detected(tmp_path: Path, small_shards: l
     path.write_text("".join(rows), encoding="utf-8")
     one = _lint(path, "--workers", "1")
     assert _lint(path, "--workers", "3") == one
+
+
+@linux_only
+@pytest.mark.parametrize("memfd", [True, False], ids=["memfd", "temporary-file"])
+def test_worker_results_travel_through_a_memory_file_or_a_temporary_file(
+    tmp_path: Path, small_shards: list[int], monkeypatch: pytest.MonkeyPatch, memfd: bool
+) -> None:
+    """A worker writes its state to a file made before the fork (``memfd`` on Linux, an unlinked
+    temporary file where that is refused); either way the report is one pass's, with line numbers
+    placed by the line counts the workers return (the first range's counted by the second)."""
+    path = tmp_path / "data.jsonl"
+    path.write_text("\n".join(_mixed_lines(3000)) + "\n", encoding="utf-8")
+    one = _lint(path, "--workers", "1")
+    if not memfd:
+
+        def refused(name: str, flags: int = 0) -> int:
+            raise OSError(38, "Function not implemented")
+
+        monkeypatch.setattr(shards.os, "memfd_create", refused)
+    assert _lint(path, "--workers", "4") == one
+    assert small_shards == [4]
+    assert max(f["line"] or 0 for f in one["findings"]) > 2500  # findings in the last range: lines were shifted

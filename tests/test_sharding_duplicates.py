@@ -9,12 +9,11 @@ worker process sends them.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import random
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from rules.duplicates import (
     _FirstOccurrence,
     _Occurrences,
 )
+from tests.numpy_paths import both_paths, numpy_paths
 from validator.api import NO_SHIFT, Batch, Context, Example, FileFacts, Finding, Profile, Rule, Shift, normalize_text
 from validator.config import settings_from_mapping
 from validator.engine import run_sharded
@@ -45,20 +45,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 # -- helpers ------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def numpy_paths(use: bool) -> Iterator[None]:
-    """Force the NumPy implementations (``True``) or the plain-Python ones (``False``) of the
-    columns and of ``finish``, whatever the size of the data and whether NumPy is imported."""
-    with pytest.MonkeyPatch.context() as patch:
-        for module in (_batch, duplicates):
-            patch.setattr(module, "numpy_pays", lambda n: use)
-        yield
-
-
-#: Run a test with both implementations.
-both_paths = pytest.mark.parametrize("use_numpy", [True, False], ids=["numpy", "python"])
 
 
 def gem(i: str, o: str) -> dict[str, Any]:
@@ -455,11 +441,50 @@ def test_a_small_file_does_not_import_numpy(tmp_path: Path) -> None:
     path = tmp_path / "small.jsonl"
     rows = [*spanning_rows(), chat("Where?", "Here."), chat("WHERE?", "There.")]
     path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    _lint_without_numpy(path, "select=['D001', 'D002', 'D003', 'D004']", "assert report.findings, 'no findings'")
+
+
+def _lint_without_numpy(path: Path, options: str, check: str) -> None:
+    """Lint ``path`` in a fresh interpreter (library, ``options``), run ``check`` on the report
+    and assert NumPy was never imported."""
     script = (
         "import sys, validator\n"
-        f"report = validator.lint({str(path)!r}, isolated=True, select=['D001', 'D002', 'D003', 'D004'])\n"
-        "assert report.findings, 'no findings'\n"
+        f"report = validator.lint({str(path)!r}, isolated=True, {options})\n"
+        f"{check}\n"
         "assert 'numpy' not in sys.modules, 'numpy was imported'\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_small_file_does_not_import_numpy_for_the_template_rules(tmp_path: Path) -> None:
+    """T001-T003 judge a small file in plain Python too (their findings need ``finish`` to find a
+    dominant template and the records that lack it)."""
+    path = tmp_path / "small.jsonl"
+    rows = [gem(f"Answer briefly.\nquestion: q{i}? context: c{i}\n###", f"a{i} END") for i in range(30)]
+    rows[7] = gem("context: c question: q?", "a")
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    codes = "{f.code for f in report.findings}"
+    _lint_without_numpy(path, "", f"assert {codes} >= {{'T001', 'T002', 'T003'}}, {codes}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([0, 1, 2, 2**63, 2**64 - 1, 2**64 - 2, 0x00000FFFFFFFFFFF]),
+            st.integers(min_value=0, max_value=2**64 - 1),
+        ),
+        max_size=300,
+    )
+)
+def test_repeated_keys_are_exactly_the_keys_seen_twice(values: list[int]) -> None:
+    """The sort-and-filter search for repeated keys finds every position whose key occurs more than
+    once and no other, including keys above the largest repeated one and keys sharing its top bits."""
+    import numpy as np
+
+    keys = np.array(values, dtype=np.uint64)
+    ranks, found = duplicates._repeated(keys)
+    counts = Counter(values)
+    assert ranks.tolist() == [i for i, v in enumerate(values) if counts[v] > 1]
+    assert found.tolist() == [v for v in values if counts[v] > 1]

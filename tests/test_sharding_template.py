@@ -7,6 +7,7 @@ drop the dominant key in a late shard; a property test mixes templates, variants
 from __future__ import annotations
 
 import random
+from array import array
 from collections import Counter
 from typing import Any
 
@@ -23,6 +24,7 @@ from rules.template import (
     InvalidJsonOutput,
     StrayWhitespace,
 )
+from tests.numpy_paths import both_paths, numpy_paths
 from tests.varied_text import varied_input, varied_output
 from validator.api import Finding, Shift
 from validator.testing import assert_shardable, run_rules_sharded
@@ -321,6 +323,48 @@ SMALL = {"rules": {rule.code: {"min-examples": 5} for rule in T_RULES}}
 @given(records(), st.integers(min_value=2, max_value=5))
 def test_t_rules_any_sharding_matches_one_pass(rows: Rows, shards: int) -> None:
     assert_shardable(T_RULES, rows, shards=(shards,), config=SMALL)
+
+
+def _codes_lines(findings: list[Finding]) -> list[tuple[str, int | None, str | None, str]]:
+    return sorted((f.code, f.line, f.field, f.message) for f in findings)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(records(), st.integers(min_value=1, max_value=4))
+def test_t_rules_numpy_and_plain_python_paths_agree(rows: Rows, shards: int) -> None:
+    """``merge`` and ``finish`` use NumPy on large columns and plain Python on small ones: both
+    give the same findings, in one pass and in shards."""
+    results = []
+    for use in (True, False):
+        with numpy_paths(use):
+            results.append(_codes_lines(run_rules_sharded(T_RULES, rows, shards, config=SMALL)))
+    assert results[0] == results[1]
+
+
+@both_paths
+def test_renumbered_maps_ids_and_keeps_the_untracked_marker(use_numpy: bool) -> None:
+    ids = array("I", [2, 0, template._UNTRACKED, 1, 2])
+    with numpy_paths(use_numpy):
+        out = template._renumbered(ids, [7, 5, 9], template._UNTRACKED)
+    assert out.typecode == "I"
+    assert list(out) == [9, 7, template._UNTRACKED, 5, 9]
+
+
+@both_paths
+def test_offset_moves_every_reference_but_none(use_numpy: bool) -> None:
+    with numpy_paths(use_numpy):
+        assert list(template._offset(array("I", [0, 1, 5, 0, 3]), 10)) == [0, 11, 15, 0, 13]
+        assert list(template._offset(array("I"), 10)) == []
+        with pytest.raises(OverflowError):
+            template._offset(array("I", [0xFFFFFFF0]), 0x20)
+
+
+@both_paths
+def test_positions_of_finds_every_wanted_id(use_numpy: bool) -> None:
+    ids = array("I", [3, 1, 4, 1, 5, 9, 2, 6])
+    with numpy_paths(use_numpy):
+        assert template._positions_of(ids, [1, 9]) == [1, 3, 5]
+        assert template._positions_of(ids, []) == []
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

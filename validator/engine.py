@@ -431,7 +431,7 @@ class PassState:
         for rule in self.rules:
             self.emit(rule.finish(ctx))
         contents = self.contents
-        findings = [dataclasses.replace(f, fingerprint=fingerprint(f, contents)) for f in self.findings]
+        findings = [_fingerprinted(f, fingerprint(f, contents)) for f in self.findings]
         stats: dict[str, Any] = {
             "input_chars": self.input_stats.to_dict(),
             "output_chars": self.output_stats.to_dict(),
@@ -484,6 +484,25 @@ class PassState:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+
+
+def _fingerprinted(f: Finding, fingerprint: str) -> Finding:
+    """``f`` with its fingerprint set (``dataclasses.replace`` costs ~10x more: a file can have
+    hundreds of thousands of findings)."""
+    return Finding(
+        code=f.code,
+        name=f.name,
+        severity=f.severity,
+        message=f.message,
+        path=f.path,
+        line=f.line,
+        record=f.record,
+        field=f.field,
+        column=f.column,
+        related=f.related,
+        fixable=f.fixable,
+        fingerprint=fingerprint,
+    )
 
 
 def _overrides(rule: Rule, hook: str) -> bool:

@@ -21,12 +21,16 @@ Set ``TUNELINT_DEBUG_WORKERS=1`` to have a failing worker's traceback printed be
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import itertools
 import multiprocessing
 import os
+import pickle
 import sys
+import tempfile
 import traceback
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
@@ -196,27 +200,27 @@ def lint_sharded(
         records = first.records(fd, facts)
         lookahead, records = _look_ahead(records)
         plan = plan_pass(lookahead, facts, settings, registry, shared)
-        workers = [_start_worker(plan, path, r) for r in ranges[1:]]
+        # The second range's worker also counts the first range's lines: this process has the
+        # first range's records and then the merge and finish to do, so it is the one to spare.
+        workers = [_Worker(plan, path, r, first if i == 0 else None) for i, r in enumerate(ranges[1:])]
         try:
             state = plan.begin()
             state.feed(_chain(lookahead, records))
             if not first.complete():
                 raise _Failed("the first range ends inside a quoted field")
-            lines = _count(fd, first.start, first.end, b"\n")
-            for process, conn in workers:
-                shard, complete, newlines = _receive(process, conn)
+            lines = 0
+            for worker in workers:
+                shard, complete, newlines, before = _receive(worker)
                 if not complete:
                     raise _Failed("a range ends inside a quoted field")
+                lines += before
                 state.merge(shard, Shift(lines, state.facts.records))
                 lines += newlines
         except _Failed:
             return None
         finally:
-            for process, conn in workers:
-                conn.close()
-                process.join(timeout=5)
-                if process.is_alive():  # pragma: no cover - a worker that ignores its closed pipe
-                    process.kill()
+            for worker in workers:
+                worker.close()
     finally:
         os.close(fd)
     if state.facts.encoding_issue is not None:
@@ -235,45 +239,89 @@ def _header(head: bytes, fmt: str) -> list[str] | None:
     return None
 
 
-def _start_worker(plan: Any, path: str, part: _Range) -> tuple[multiprocessing.process.BaseProcess, Connection]:
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_work, args=(sender, plan, path, part), daemon=True)
-    process.start()
-    sender.close()
-    return process, receiver
+class _Worker:
+    """A forked process linting one range. Its state is pickled into a memory file created before the
+    fork (so it is written while this process is still busy, not pushed through a pipe when this
+    process asks for it); the pipe carries only the outcome."""
+
+    def __init__(self, plan: Any, path: str, part: _Range, count_too: _Range | None) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.result = _memory_file()
+        self.conn, sender = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_work, args=(sender, self.result, plan, path, part, count_too), daemon=True)
+        self.process.start()
+        sender.close()
+
+    def close(self) -> None:
+        self.conn.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():  # pragma: no cover - a worker that ignores its closed pipe
+            self.process.kill()
+        self.result.close()
 
 
-def _work(conn: Connection, plan: Any, path: str, part: _Range) -> None:
-    """Worker process: lint one range and send its state (or why it failed) to the parent."""
+def _memory_file() -> io.BufferedRandom:
+    """An anonymous file in memory (Linux ``memfd``), or an unlinked temporary file elsewhere."""
+    memfd_create = getattr(os, "memfd_create", None)
+    if memfd_create is not None:
+        try:
+            return open(memfd_create("tunelint-shard", os.MFD_CLOEXEC), "w+b")
+        except OSError:  # pragma: no cover - memfd refused (old kernel, seccomp)
+            pass
+    return tempfile.TemporaryFile()
+
+
+def _work(
+    conn: Connection, result: io.BufferedRandom, plan: Any, path: str, part: _Range, count_too: _Range | None
+) -> None:
+    """Worker process: lint one range, write its state to ``result`` and tell the parent how it went."""
     try:
-        conn.send(("ok", _lint_range(plan, path, part)))
+        state = _lint_range(plan, path, part, count_too)
+        with gc_paused():
+            pickle.dump(state, result, protocol=pickle.HIGHEST_PROTOCOL)
+        result.flush()
+        conn.send(("ok", None))
     except BaseException:  # anything a worker meets is reported, then one pass redoes the file
         conn.send(("error", traceback.format_exc(limit=5)))
     finally:
         conn.close()
 
 
-def _lint_range(plan: Any, path: str, part: _Range) -> tuple[Any, bool, int]:
-    """Lint one range as a file of its own: its pass state, whether it was read as whole rows, and
-    its number of line ends (to place the next range)."""
+def _lint_range(plan: Any, path: str, part: _Range, count_too: _Range | None = None) -> tuple[Any, bool, int, int]:
+    """Lint one range as a file of its own: its pass state, whether it was read as whole rows, its
+    number of line ends (to place the next range) and those of ``count_too`` (0 without)."""
     facts = plan.shard_facts()
     fd = os.open(path, os.O_RDONLY)
     try:
         state = plan.begin(first=False, facts=facts)
         state.feed(part.records(fd, facts))
-        return state, part.complete(), _count(fd, part.start, part.end, b"\n")
+        before = _count(fd, count_too.start, count_too.end, b"\n") if count_too is not None else 0
+        return state, part.complete(), _count(fd, part.start, part.end, b"\n"), before
     finally:
         os.close(fd)
 
 
-def _receive(process: multiprocessing.process.BaseProcess, conn: Connection) -> Any:
+def _receive(worker: _Worker) -> Any:
     try:
-        status, payload = conn.recv()
+        status, payload = worker.conn.recv()
     except (EOFError, OSError):
         raise _Failed("worker exited without a result") from None
     if status != "ok":
         if os.environ.get("TUNELINT_DEBUG_WORKERS"):
             print(payload, file=sys.stderr)
         raise _Failed(payload)
-    return payload
+    worker.result.seek(0)
+    with gc_paused():  # loading builds many objects at once: collections in between find no garbage
+        return pickle.load(worker.result)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many long-lived objects are built at once."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
