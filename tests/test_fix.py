@@ -341,6 +341,80 @@ def test_drop_invalid_drops_records_that_do_not_fit(tmp_path: Path) -> None:
     assert read_out(out2) == records
 
 
+def test_cr_only_line_ends_are_repaired_and_no_record_is_dropped(tmp_path: Path) -> None:
+    """A JSON Lines file with CR-only line ends is read line by line (lint reports F002 at line 1 for
+    the file, not for a record): fix writes LF line ends, keeps every record and reports no drop."""
+    records = gemini(QA)
+    source = tmp_path / "cr.jsonl"
+    source.write_bytes("".join(json.dumps(r) + "\r" for r in records).encode())
+    before = sha256(source)
+    for drop in ([], ["--drop-invalid"]):
+        out = tmp_path / f"out{len(drop)}.jsonl"
+        code, summary, err = fix_cli(str(source), "-o", str(out), *drop)
+        assert code in (0, 1), err  # 1: the lint of the output may still find something
+        assert read_out(out) == records
+        assert b"\r" not in out.read_bytes()
+        assert summary["records_in"] == summary["records_out"] == len(records)
+        [change] = [c for c in summary["changes"] if c["code"] == "F002"]
+        assert change["count"] == 0 and change["lines"] == [1]  # line ends converted, nothing dropped
+    assert sha256(source) == before
+
+
+def test_cr_only_line_ends_still_refuse_a_repeated_key(tmp_path: Path) -> None:
+    source = tmp_path / "cr.jsonl"
+    lines = [json.dumps(r) for r in gemini(QA)]
+    lines[3] = '{"text_input": "q", "output": "a", "output": "b"}'
+    source.write_bytes(("\r".join(lines) + "\r").encode())
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(FixRefused) as exc:
+        fix_file(source, out)
+    assert exc.value.lines == (4,)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [
+        (
+            "missing-comma.json",
+            b'[{"text_input": "a", "output": "b"} {"text_input": "c", "output": "d"}]',
+        ),
+        ("cut-off.json", b'[{"text_input": "a", "output": "b"}, {"text_input": "c", "output": "d"}, {"text_inp'),
+        ("image.jsonl", b"\x89PNG\r\n\x1a\n" + bytes(range(256))),
+    ],
+)
+def test_a_file_that_cannot_be_read_to_its_end_is_refused_even_with_drop_invalid(
+    tmp_path: Path, name: str, payload: bytes
+) -> None:
+    """Records after a structural fault cannot be read: dropping "the unparsable record" would lose
+    them silently (before: ``--drop-invalid`` wrote the records before the fault and exited 0)."""
+    source = tmp_path / name
+    source.write_bytes(payload)
+    out = tmp_path / ("out" + Path(name).suffix)
+    for drop in (False, True):
+        with pytest.raises(FixRefused) as exc:
+            fix_file(source, out, drop_invalid=drop)
+        assert len(exc.value.lines) == 1
+        assert not out.exists()
+    code, _, err = fix_cli(str(source), "-o", str(out), "--drop-invalid")
+    assert code == 1 and "nothing written" in err
+    assert not out.exists()
+
+
+def test_json_columns_of_different_lengths_are_a_notice_not_a_dropped_record(tmp_path: Path) -> None:
+    """A JSON object of columns with a short column is read to its end (missing cells are missing
+    fields, S001): the file-level F002 is not a record, so nothing is refused or dropped for it."""
+    source = tmp_path / "columns.json"
+    inputs = [q for q, _ in QA]
+    outputs = [a for _, a in QA][:-1]
+    source.write_text(json.dumps({"text_input": inputs, "output": outputs}), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = fix_file(source, out, drop_invalid=True)
+    assert {c.code for c in result.changes} >= {"S001"}
+    assert "F002" not in {c.code for c in result.changes}
+    assert read_out(out) == gemini(QA)[:-1]
+
+
 # -- safety: paths, overwrite, atomicity ------------------------------------------------------------
 
 

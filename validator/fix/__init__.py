@@ -31,6 +31,7 @@ from validator.fix.result import Change, FixRefused, FixResult, line_list
 from validator.fix.split import parse_split, split_items, validation_path
 from validator.fix.writers import WRITE_FORMATS, can_write, check_tabular, serialize
 from validator.readers import FORMATS, format_from_extension
+from validator.readers.jsonl import CR_ONLY
 from validator.schemas import MAPPED
 
 __all__ = ["TARGET_SHAPES", "WRITE_FORMATS", "Change", "FixRefused", "FixResult", "fix_file"]
@@ -82,13 +83,14 @@ def fix_file(
         raise UsageError(f"{src}: is not a regular file; save the data to a file and fix that")
 
     loaded = load(src, format_in, input_field, output_field)
+    _refuse_broken(loaded)
     fmt = to or format_from_extension(out) or loaded.format
     if loaded.facts.tuning is not None:
         raise UsageError(f"{src}: is a tuning-job request body; fix writes dataset records only")
     # Checked before any transform: they change the record values in place.
     wrapper = _raw_checks(src, loaded)
     header = _header_changes(src, loaded)
-    changes = _encoding_changes(loaded) + header
+    changes = _encoding_changes(loaded) + header + _line_end_changes(loaded)
     items = _drop_invalid(loaded, drop_invalid, changes)
     if strip:
         _require_texts(loaded, "--strip")
@@ -157,6 +159,30 @@ def _check_extension(out: str, to: str | None) -> None:
     if to is None or by_ext is None or by_ext == to or (by_ext == "json" and to == "jsonl"):
         return
     raise UsageError(f"--to {to} but {out} has a {by_ext} extension; name the output *.{to}")
+
+
+def _refuse_broken(loaded: Loaded) -> None:
+    """A file the readers could not read to its end cannot be fixed without losing what follows the
+    fault (``--drop-invalid`` drops records, not the rest of a file)."""
+    broken = loaded.broken
+    if broken is None:
+        return
+    raise FixRefused(
+        f"{loaded.path}: line {broken.line}: {broken.problem}; nothing after it can be read as records, so a "
+        "fixed file would lose it. Repair the file first",
+        (broken.line,),
+    )
+
+
+def _line_end_changes(loaded: Loaded) -> list[Change]:
+    """CR-only line ends (a notice, not a record) are repaired by writing the file with LF ends."""
+    if _cr_only(loaded):
+        return [Change("F002", "line ends CR -> LF (every record kept)", 0, (1,))]
+    return []
+
+
+def _cr_only(loaded: Loaded) -> bool:
+    return any(notice.problem == CR_ONLY for notice in loaded.notices)
 
 
 def _encoding_changes(loaded: Loaded) -> list[Change]:
@@ -269,7 +295,7 @@ def _raw_checks(src: str, loaded: Loaded) -> list[str] | None:
     and listed with ``--drop-invalid``."""
     fmt, encoding = loaded.format, loaded.facts.encoding
     if fmt == "jsonl":
-        rawjson.check_keys(src, fmt, encoding)
+        rawjson.check_keys(src, fmt, encoding, line_end="\r" if _cr_only(loaded) else "\n")
     if fmt != "json" or any(item.code == "F002" for item in loaded.items):
         return None
     is_object = _wrapped(src)

@@ -47,6 +47,12 @@ class Loaded:
     facts: FileFacts
     items: list[Item] = field(default_factory=list)
     blank_lines: list[int] = field(default_factory=list)
+    #: Faults of the file rather than of a record, after which reading went on (CR-only line ends,
+    #: JSON columns of different lengths): not records, so never "dropped".
+    notices: list[Item] = field(default_factory=list)
+    #: A fault of the file after which no record could be read (a structural JSON error, a binary
+    #: file): fixing would silently lose whatever follows it.
+    broken: Item | None = None
 
 
 def canonical_texts(shape: Shape, value: Any) -> tuple[str, str] | None:
@@ -73,10 +79,20 @@ def load(
         facts = FileFacts(path=path, format=format_hint or "", bytes=size)
         items: list[Item] = []
         blanks: list[int] = []
+        notices: list[Item] = []
+        # A fault of the file (a record numbered 0) is a notice if reading goes on after it, and
+        # leaves the file broken if nothing follows: the readers stop at a fault they cannot pass.
+        held: Item | None = None
         try:
             for record in read_records(stream, facts, format_hint):
                 if record.kind is RecordKind.BLANK:
                     blanks.append(record.line)
+                    continue
+                if held is not None:
+                    notices.append(held)
+                    held = None
+                if record.error is not None and not record.index:
+                    held = Item(0, record.line, code="F002", problem=record.error.message)
                 elif record.error is not None:
                     items.append(Item(record.index, record.line, code="F002", problem=record.error.message))
                 else:
@@ -87,7 +103,7 @@ def load(
     for item in items:
         if item.code is None:
             _classify(item, shape)
-    return Loaded(path, facts.format, shape, facts, items, blanks)
+    return Loaded(path, facts.format, shape, facts, items, blanks, notices, held)
 
 
 def _classify(item: Item, shape: Shape | None) -> None:

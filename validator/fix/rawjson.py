@@ -18,13 +18,14 @@ from validator.readers.repeats import first_repeated_key
 __all__ = ["check_keys"]
 
 
-def check_keys(path: str, fmt: str, encoding: str, *, keep_object: bool = False) -> Any:
+def check_keys(path: str, fmt: str, encoding: str, *, keep_object: bool = False, line_end: str = "\n") -> Any:
     """Raise :class:`FixRefused` when an object in the JSON or JSON Lines file at ``path`` repeats a
-    key (every line of a JSON Lines file is checked, and all of them listed). With ``keep_object``
-    (a JSON document that is an object) the parsed document is returned, else ``None``. Text the
-    standard library cannot parse is not checked here: the readers report it (F002)."""
+    key (every line of a JSON Lines file is checked, and all of them listed; its lines end with
+    ``line_end``: ``"\r"`` for a file with CR-only line ends). With ``keep_object`` (a JSON document
+    that is an object) the parsed document is returned, else ``None``. Text the standard library
+    cannot parse is not checked here: the readers report it (F002)."""
     if fmt == "jsonl":
-        _check_lines(path, encoding)
+        _check_lines(path, encoding, line_end)
         return None
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
         text = fh.read().lstrip("\ufeff")
@@ -45,9 +46,9 @@ def check_keys(path: str, fmt: str, encoding: str, *, keep_object: bool = False)
     return document
 
 
-def _check_lines(path: str, encoding: str) -> None:
+def _check_lines(path: str, encoding: str, line_end: str) -> None:
     repeated: list[tuple[int, str]] = []
-    with open(path, encoding=encoding, errors="replace", newline="\n") as fh:
+    with open(path, encoding=encoding, errors="replace", newline=line_end) as fh:
         for number, line in enumerate(fh, start=1):
             if number == 1:
                 line = line.lstrip("\ufeff")

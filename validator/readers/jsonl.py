@@ -11,7 +11,11 @@ from validator.readers.decode import LineSource
 from validator.readers.jsonvalue import may_hold_big_int, parse_json_text
 from validator.readers.repeats import check_block, check_repeats
 
-__all__ = ["read_jsonl"]
+__all__ = ["CR_ONLY", "read_jsonl"]
+
+#: The file-level fault (a record numbered 0 at line 1, reported as F002) of a JSON Lines file whose
+#: lines end with CR only. Its lines are still read one by one; ``fix`` writes LF line ends.
+CR_ONLY = "lines end with a carriage return (CR) only; JSON Lines needs LF line ends: convert them"
 
 # Records checked for repeated keys together. A block holds its lines as well as their records:
 # a quarter of what the engine holds in a batch of records at a time (validator.engine.BATCH_RECORDS).
@@ -34,8 +38,7 @@ def read_jsonl(source: LineSource) -> Iterator[Record]:
     if source.cr_only:
         # Read line by line all the same (so every record is linted at its line), but JSON Lines
         # readers split on LF: to them the whole file is one line that does not parse.
-        message = "lines end with a carriage return (CR) only; JSON Lines needs LF line ends: convert them"
-        yield Record(index=0, line=1, error=ParseError(message, 1, None))
+        yield Record(index=0, line=1, error=ParseError(CR_ONLY, 1, None))
     for lineno, line in source:
         if not line or line.isspace():  # no stripped copy of every line
             if parsed:
