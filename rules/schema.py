@@ -395,7 +395,9 @@ class PlaceholderValue(StatelessRule):
 
 class DuplicateKey(StatelessRule):
     """What: A JSON object names the same key more than once (the record itself or any object in
-    it: a turn, a part, a tool call), or a CSV/TSV header names the same column more than once.
+    it: a turn, a part, a tool call; or, in a JSON document, an object outside the records: the
+    wrapper's ``examples``, a request body's ``epochCount``), or a CSV/TSV header names the same
+    column more than once.
 
     Why: Only one value per key survives parsing, and which one depends on the parser: Python,
     orjson and JavaScript keep the last, others the first, and Google's protobuf JSON parser
@@ -431,6 +433,17 @@ class DuplicateKey(StatelessRule):
                     )
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
+        for line, pointer, times in ctx.file.repeated_keys:
+            parent, key = pointer.rsplit("/", 1)
+            owner = f"the object at {parent}" if parent else "the document"
+            yield self.finding(
+                ctx,
+                f"{owner} names the key {key.replace('~1', '/').replace('~0', '~')!r} {_times(times)} outside the "
+                "records; only the last value is read and the others are silently dropped (a provider may also "
+                "reject the file): remove or rename the repeat",
+                line=line,
+                field=pointer,
+            )
         # The header is read once, by the reader of the file's start: its facts are the file's.
         for line, column, positions in ctx.file.repeated_columns:
             where = ", ".join(str(p) for p in positions[:-1]) + f" and {positions[-1]}"

@@ -232,6 +232,86 @@ def test_single_record_document_and_dict_of_columns() -> None:
     assert repeated_fields(columns, "json") == [(1, "/output/x")]
 
 
+# -- keys repeated outside the records (wrapper objects, request bodies) ------------------------------
+
+
+def wrapper_repeats(data: bytes) -> tuple[tuple[int, str, int], ...]:
+    records, facts = read(data, "json")
+    assert records or facts.tuning is not None
+    return facts.repeated_keys
+
+
+def test_a_wrapper_key_named_twice_is_reported_at_its_line_once() -> None:
+    data = (
+        "{\n"
+        '  "name": "harbour questions",\n'
+        '  "name": "harbour questions v2",\n'
+        '  "examples": [\n'
+        f"    {GOOD},\n"
+        '    {"text_input": "Who keeps the light?", "output": "The keeper.", "output": "Nobody."}\n'
+        "  ]\n"
+        "}\n"
+    ).encode()
+    # The wrapper's repeat is the file's; the record's repeat stays the record's (never reported twice).
+    assert wrapper_repeats(data) == ((3, "/name", 2),)
+    assert repeated_fields(data, "json") == [(6, "/output")]
+
+
+def test_a_repeated_records_key_is_reported_and_both_arrays_are_linted(tmp_path: Path) -> None:
+    """``{"examples": [...], "examples": [...]}``: a provider keeps one array; lint reads both and
+    says the key repeats."""
+    path = tmp_path / "twice.json"
+    path.write_text(
+        '{"examples": [{"text_input": "a", "output": "b"}],\n "examples": [{"text_input": "c", "output": "d"}]}\n',
+        encoding="utf-8",
+    )
+    report = validator.lint(str(path), isolated=True)
+    assert s007(report.findings) == [(2, None, "/examples")]
+    assert report.files[0].records == 2
+
+
+def test_a_column_named_twice_in_a_dict_of_columns() -> None:
+    data = b'{"text_input": ["a", "b"],\n "output": ["x", "y"],\n "text_input": ["c", "d"]}\n'
+    assert wrapper_repeats(data) == ((3, "/text_input", 2),)
+
+
+def test_a_request_body_repeating_a_hyperparameter(tmp_path: Path) -> None:
+    path = tmp_path / "vertex.json"
+    body = (
+        "{\n"
+        '  "baseModel": "gemini-2.5-flash",\n'
+        '  "supervisedTuningSpec": {\n'
+        '    "trainingDatasetUri": "gs://bucket/train.jsonl",\n'
+        '    "hyperParameters": {"epochCount": 3,\n'
+        '                        "epochCount": 50}\n'
+        "  }\n"
+        "}\n"
+    )
+    path.write_text(body, encoding="utf-8")
+    assert s007(lint_file(path)) == [(6, None, "/supervisedTuningSpec/hyperParameters/epochCount")]
+
+
+def test_a_key_spelled_inside_records_too_is_placed_at_the_document_start() -> None:
+    """The line is the repeat's only when the document spells the key exactly that often; else the
+    document's first line (the field still names the member exactly)."""
+    data = (f'\n{{"output": "file-level", "output": "again",\n "examples": [\n  {GOOD}\n]}}\n').encode()
+    assert wrapper_repeats(data) == ((2, "/output", 2),)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{"name": "n", "examples": [{"text_input": "a", "output": "b", "output": "c"}]}',
+        '{"text_input": ["a", {"k": 1, "k": 2}], "output": ["x", "y"]}',
+        '{"text_input": "a", "output": "b", "output": "c"}',
+        '{"name": "n", "name_2": "m", "examples": [{"text_input": "a", "output": "b"}]}',
+    ],
+    ids=["inside-a-record", "inside-a-cell", "single-record", "no-repeat"],
+)
+def test_repeats_inside_records_are_not_file_level(document: str) -> None:
+    assert wrapper_repeats(document.encode()) == ()
+
+
 # -- CSV and TSV headers ----------------------------------------------------------------------------
 
 
@@ -282,7 +362,11 @@ def test_script_reports_s007(tmp_path: Path) -> None:
     path = _bad_jsonl(tmp_path)
     done = subprocess.run(
         [_script(), "lint", "--isolated", "--select", "S007", "--output-format", "json", path.name],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 1, done.stderr
     assert [(f["code"], f["line"]) for f in json.loads(done.stdout)["findings"]] == [("S007", 2)]
@@ -351,7 +435,7 @@ def test_ordinary_records_need_no_second_parse(monkeypatch: pytest.MonkeyPatch) 
         for i in range(200)
     ]
     records += [
-        {"messages": [{"role": "user", "content": f"q{i}: \"quoted\""}, {"role": "assistant", "content": "a"}]}
+        {"messages": [{"role": "user", "content": f'q{i}: "quoted"'}, {"role": "assistant", "content": "a"}]}
         for i in range(200)
     ]
     records += [
@@ -374,7 +458,7 @@ def test_may_repeat_is_exact_unless_a_colon_is_escaped() -> None:
     assert may_repeat('{"a" : 1, "a" : 2}', {"a": 2})
     assert not may_repeat(b"[1, 2, 3]", [1, 2, 3])
     assert not may_repeat(b'"a string: \\" :"', 'a string: " :')
-    nested = {"m": [{"r": "Remarque : oui", "c": "x\":"}], "n": {"o": 1}}
+    nested = {"m": [{"r": "Remarque : oui", "c": 'x":'}], "n": {"o": 1}}
     assert not may_repeat(json.dumps(nested).encode(), nested)
     assert may_repeat(b'{"m": [{"r": 1, "r": 2}]}', {"m": [{"r": 2}]})
     # A colon written as an escape is not counted in the text: only the second parse can tell.
@@ -492,7 +576,7 @@ def test_blocks_keep_order_and_check_every_record() -> None:
         elif i == 400:
             lines.append('{"deep": ' + "[" * 300 + "]" * 300 + "}")
         else:
-            lines.append(json.dumps({"text_input": f"q{i}: {{\"a\": 1}}", "output": {"n": [i, {"m": "x: y"}]}}))
+            lines.append(json.dumps({"text_input": f'q{i}: {{"a": 1}}', "output": {"n": [i, {"m": "x: y"}]}}))
     records, _ = read(("\n".join(lines) + "\n").encode(), "jsonl")
     assert [r.line for r in records] == list(range(1, 701))
     assert [(r.line, v.field) for r in records for v in r.violations if v.kind == REPEATED_KEY] == expected
@@ -524,7 +608,7 @@ def test_shards_equal_one_pass_jsonl() -> None:
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_shards_equal_one_pass_header(fmt: str) -> None:
     sep = "," if fmt == "csv" else "\t"
-    data = (sep.join(["text_input", "output", "output"]) + "\n" + "".join(f"q{i}{sep}a{sep}b\n" for i in range(40)))
+    data = sep.join(["text_input", "output", "output"]) + "\n" + "".join(f"q{i}{sep}a{sep}b\n" for i in range(40))
     records, facts = read(data.encode(), fmt)
     whole = sharded(records, facts, 1)
     assert [(f.line, f.field) for f in whole] == [(1, "output")]

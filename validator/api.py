@@ -637,6 +637,10 @@ class FileFacts:
     #: CSV/TSV: every column name the header holds more than once, as ``(header line, name, 1-based
     #: positions)``; a row keeps only the last of those cells. Set by the reader of the header.
     repeated_columns: tuple[tuple[int, str, tuple[int, ...]], ...] = ()
+    #: JSON documents: every key an object outside the records names more than once (a wrapper's
+    #: ``examples``, a request's ``epochCount``), as ``(line, JSON pointer of the member, times)``;
+    #: only the last value is read. Set by the reader; repeats inside records are record violations.
+    repeated_keys: tuple[tuple[int, str, int], ...] = ()
 
 
 @dataclass(slots=True)

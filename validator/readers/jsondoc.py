@@ -4,9 +4,13 @@ or a single record object."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import zip_longest
 from typing import Any
+
+import orjson
 
 from validator.api import ParseError, Record
 from validator.readers.decode import LineSource
@@ -51,8 +55,12 @@ def read_json(source: LineSource) -> Iterator[Record]:
         # any) are the file's records, found below like any wrapped array of records.
         source.facts.tuning = request
         if not request.inline_examples:
+            source.facts.repeated_keys = _wrapper_repeats(held, ())
             return
-    yield from _records_from_object(held)
+    arrays: list[str] = []  # pointers of the arrays whose elements are records
+    yield from _records_from_object(held, arrays)
+    if arrays:
+        source.facts.repeated_keys = _wrapper_repeats(held, arrays)
 
 
 def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
@@ -98,7 +106,9 @@ def _checked(records: Iterable[tuple[Record, str]]) -> Iterator[Record]:
     yield from block
 
 
-def _records_from_object(held: list[tuple[int, str]]) -> Iterator[Record]:
+def _records_from_object(held: list[tuple[int, str]], arrays: list[str]) -> Iterator[Record]:
+    """The records of an object document; the pointers of the arrays they are the elements of are
+    appended to ``arrays`` (none when the object is itself the one record)."""
     by_path: dict[tuple[str, ...], list[Element]] = {}
     for element in scan_elements(iter(held)):
         if element.error is not None:
@@ -111,6 +121,7 @@ def _records_from_object(held: list[tuple[int, str]]) -> Iterator[Record]:
     record_paths = [p for p, els in by_path.items() if p and els[0].text.lstrip().startswith("{")]
     if record_paths and not conversation:
         chosen = _preferred(record_paths)
+        arrays.append(_pointer(chosen))
         yield from _checked(_unchecked(index, element) for index, element in enumerate(by_path[chosen], start=1))
         return
     text = "".join(t for _, t in held)
@@ -121,6 +132,7 @@ def _records_from_object(held: list[tuple[int, str]]) -> Iterator[Record]:
     if isinstance(value, dict) and value and not conversation:
         if all(isinstance(v, list) for v in value.values()):
             # A dict of columns (only array members, no scalar metadata beside them).
+            arrays += [_pointer((name,)) for name in value]
             yield from _records_from_columns({name: by_path.get((name,), []) for name in value})
             return
         if _empty_wrapper(value):
@@ -189,6 +201,43 @@ def _checked_row(record: Record, names: list[str], cells: tuple[Element | None, 
     if found:
         add_repeats(record, found)
     return record
+
+
+def _pointer(path: tuple[str, ...]) -> str:
+    return "".join("/" + key.replace("~", "~0").replace("/", "~1") for key in path)
+
+
+def _wrapper_repeats(held: list[tuple[int, str]], arrays: Sequence[str]) -> tuple[tuple[int, str, int], ...]:
+    """Keys repeated in the document's objects outside the records (the elements of ``arrays``):
+    ``(line, pointer of the member, times)``. Checked like a record (colons first, a second parse
+    only when they differ); repeats inside records are left to the records' own check."""
+    text = "".join(t for _, t in held)
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return ()  # not one JSON value orjson reads (reported as F002 where it matters)
+    repeats = repeats_of(text, value)
+    if not repeats:
+        return ()
+    outside = [r for r in repeats if not any(_within(r.at, array) for array in arrays)]
+    return tuple((_key_line(text, held[0][0], r.key, r.times), r.field, r.times) for r in outside)
+
+
+def _within(pointer: str, array: str) -> bool:
+    """Whether ``pointer`` is an element of the array at ``array``, or inside one."""
+    if not pointer.startswith(array + "/"):
+        return False
+    index = pointer[len(array) + 1 :].split("/", 1)[0]
+    return index.isdigit()
+
+
+def _key_line(text: str, first_line: int, key: str, times: int) -> int:
+    """The line of the last spelling of ``key`` when the document spells it as a key exactly
+    ``times`` times (so those are the repeats); else the document's first line."""
+    found = [m.start() for m in re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text)]
+    if len(found) != times:
+        return first_line
+    return first_line + text.count("\n", 0, found[-1])
 
 
 def _value_line(held: list[tuple[int, str]]) -> int:
