@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from rules import _batch, duplicates, template
+from rules import _batch, duplicates
+from rules.template import _ids, anchors
 
 
 @contextlib.contextmanager
@@ -19,7 +20,8 @@ def numpy_paths(use: bool) -> Iterator[None]:
     """Force the NumPy implementations (``True``) or the plain-Python ones (``False``) of the
     columns, ``merge`` and ``finish``, whatever the size of the data and whether NumPy is imported."""
     with pytest.MonkeyPatch.context() as patch:
-        for module in (_batch, duplicates, template):
+        # every module that calls numpy_pays (a patch on a package does not reach its submodules)
+        for module in (_batch, duplicates, _ids, anchors):
             patch.setattr(module, "numpy_pays", lambda n: use)
         yield
 

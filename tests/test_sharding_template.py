@@ -228,7 +228,7 @@ def test_t006_broken_outputs_in_several_shards() -> None:
 def test_t006_error_reasons_keep_their_positions_past_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the first broken outputs keep their parse error (bounded state): merged, the cap counts
     from the start of the file, not of each shard."""
-    monkeypatch.setattr(template, "_MAX_ERRORS", 3)
+    monkeypatch.setattr(template.json_output, "_MAX_ERRORS", 3)  # the module that reads it
     outputs = ['{"a": 1}'] * 100
     for n in (10, 40, 45, 60, 90):
         outputs[n] = '{"a": 1,}'
