@@ -23,6 +23,10 @@ from rules.template import (
     InconsistentSuffix,
     InvalidJsonOutput,
     StrayWhitespace,
+    _ids,
+    anchors,
+    markers,
+    where,
 )
 from tests.numpy_paths import both_paths, numpy_paths
 from tests.varied_text import varied_input, varied_output
@@ -115,7 +119,7 @@ def test_t002_dominant_key_dropped_early_in_a_late_shard() -> None:
 def test_t002_anchors_merge_keeps_one_pass_candidates() -> None:
     """Candidates are the first distinct texts of a key over the whole file, whichever shard holds
     them; the per-text entries of the next shard point at its own (renumbered) references."""
-    a, b = template._Anchors(keylen=2, window=64), template._Anchors(keylen=2, window=64)
+    a, b = anchors._Anchors(keylen=2, window=64), anchors._Anchors(keylen=2, window=64)
     a.add_many(["ab1", "ab2", None])
     b.add_many(["ab2", "ab3", "ab4", "ab5", "cd"])
     a.merge(b)
@@ -257,7 +261,7 @@ def test_where_merge_shifts_and_joins_runs() -> None:
             for i in range(first, first + count)
         )
 
-    mine, theirs = template._Where(), template._Where()
+    mine, theirs = where._Where(), where._Where()
     mine.add(batch(1, 5))
     theirs.add(batch(1, 3))  # continues mine's run once shifted
     theirs.add(batch(4, 2, line_gap=2, field="/other"))  # another field, lines two apart
@@ -343,28 +347,28 @@ def test_t_rules_numpy_and_plain_python_paths_agree(rows: Rows, shards: int) -> 
 
 @both_paths
 def test_renumbered_maps_ids_and_keeps_the_untracked_marker(use_numpy: bool) -> None:
-    ids = array("I", [2, 0, template._UNTRACKED, 1, 2])
+    ids = array("I", [2, 0, markers._UNTRACKED, 1, 2])
     with numpy_paths(use_numpy):
-        out = template._renumbered(ids, [7, 5, 9], template._UNTRACKED)
+        out = _ids._renumbered(ids, [7, 5, 9], markers._UNTRACKED)
     assert out.typecode == "I"
-    assert list(out) == [9, 7, template._UNTRACKED, 5, 9]
+    assert list(out) == [9, 7, markers._UNTRACKED, 5, 9]
 
 
 @both_paths
 def test_offset_moves_every_reference_but_none(use_numpy: bool) -> None:
     with numpy_paths(use_numpy):
-        assert list(template._offset(array("I", [0, 1, 5, 0, 3]), 10)) == [0, 11, 15, 0, 13]
-        assert list(template._offset(array("I"), 10)) == []
+        assert list(_ids._offset(array("I", [0, 1, 5, 0, 3]), 10)) == [0, 11, 15, 0, 13]
+        assert list(_ids._offset(array("I"), 10)) == []
         with pytest.raises(OverflowError):
-            template._offset(array("I", [0xFFFFFFF0]), 0x20)
+            _ids._offset(array("I", [0xFFFFFFF0]), 0x20)
 
 
 @both_paths
 def test_positions_of_finds_every_wanted_id(use_numpy: bool) -> None:
     ids = array("I", [3, 1, 4, 1, 5, 9, 2, 6])
     with numpy_paths(use_numpy):
-        assert template._positions_of(ids, [1, 9]) == [1, 3, 5]
-        assert template._positions_of(ids, []) == []
+        assert _ids._positions_of(ids, [1, 9]) == [1, 3, 5]
+        assert _ids._positions_of(ids, []) == []
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -390,26 +394,26 @@ def test_anchor_lengths_across_shards_are_exact_or_marked_unknown(monkeypatch: p
     """With a shard's references full, a text measured against them only is exact against a candidate
     of another shard when one of its shard's references goes on like the candidate further than its
     own does; otherwise what it shares is a lower bound (the text is unknown, never flagged)."""
-    monkeypatch.setattr(template._Anchors, "_REFS_PER_KEY", 3)
-    first, second = template._Anchors(keylen=1, window=64), template._Anchors(keylen=1, window=64)
+    monkeypatch.setattr(anchors._Anchors, "_REFS_PER_KEY", 3)
+    first, second = anchors._Anchors(keylen=1, window=64), anchors._Anchors(keylen=1, window=64)
     first.add_many(["aXYZ1"])
     second.add_many(["aXQ", "aXYZ5", "aP", "aXW", "aXYZ9"])  # references full after three texts
     first.merge(second)
     entry = first._keys["a"]
     candidate = entry.primary[0]
     assert first._refs[candidate] == "aXYZ1"
-    group = template._Group(first, entry, Counter(zip(first.ref, first.shared, strict=True)))
+    group = anchors._Group(first, entry, Counter(zip(first.ref, first.shared, strict=True)))
     parted, follows = (group.measure(candidate, first.ref[i], first.shared[i]) for i in (4, 5))
     assert parted == (2, True)  # "aXW": parts from "aXQ" at 2, and "aXYZ5" goes on like the candidate
     # "aXYZ9" parts from "aXYZ5" where that parts from the candidate, and no reference of its shard goes
     # further: it shares at least 4 with the candidate, maybe more
     assert follows == (4, False)
     # Without "aXYZ5" in the shard, "aXW" parts from every reference where they part from the candidate.
-    third = template._Anchors(keylen=1, window=64)
+    third = anchors._Anchors(keylen=1, window=64)
     third.add_many(["aXYZ1"])
-    fourth = template._Anchors(keylen=1, window=64)
+    fourth = anchors._Anchors(keylen=1, window=64)
     fourth.add_many(["aXQ", "aXR", "aP", "aXW"])
     third.merge(fourth)
     entry = third._keys["a"]
-    group = template._Group(third, entry, Counter(zip(third.ref, third.shared, strict=True)))
+    group = anchors._Group(third, entry, Counter(zip(third.ref, third.shared, strict=True)))
     assert group.measure(entry.primary[0], third.ref[4], third.shared[4]) == (2, False)

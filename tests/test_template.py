@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import validator
-from rules.template import InconsistentPreamble, _common_prefix, markers_of
+from rules.template import InconsistentPreamble, markers_of
+from rules.template.anchors import _common_prefix
 from tests.conftest import GOLDEN, SAMPLES, run_json
 from tests.varied_text import varied_input, varied_output, varied_records
 from validator.api import Context, Example, FileFacts, Profile

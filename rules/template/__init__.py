@@ -19,20 +19,12 @@ the JSON report).
 
 from __future__ import annotations
 
-# Each module of the package holds one rule or one piece of shared machinery. The names below are
-# re-exported so that ``rules.template.<name>`` keeps working for code and tests that import them;
-# a test that patches a module constant (``_MAX_ERRORS``, ``numpy_pays``) must patch the module that
-# reads it, which a re-export does not reach.
+# Each module of the package holds one rule or one piece of shared machinery; the rules and their
+# options are re-exported here. Package-internal helpers are imported from their own modules (a
+# test that patches a module constant must patch the module that reads it).
 from rules.labels import InconsistentLabel
-from rules.template._ids import _offset as _offset
-from rules.template._ids import _positions_of as _positions_of
-from rules.template._ids import _renumbered as _renumbered
-from rules.template.anchors import _Anchors as _Anchors
-from rules.template.anchors import _common_prefix as _common_prefix
-from rules.template.anchors import _Group as _Group
 from rules.template.json_output import InvalidJsonOutput as InvalidJsonOutput
 from rules.template.json_output import JsonOutputOptions as JsonOutputOptions
-from rules.template.markers import _UNTRACKED as _UNTRACKED
 from rules.template.markers import InconsistentFieldMarkers as InconsistentFieldMarkers
 from rules.template.markers import MarkerOptions as MarkerOptions
 from rules.template.markers import markers_of as markers_of
@@ -40,7 +32,6 @@ from rules.template.preamble import InconsistentPreamble as InconsistentPreamble
 from rules.template.preamble import PreambleOptions as PreambleOptions
 from rules.template.suffix import InconsistentSuffix as InconsistentSuffix
 from rules.template.suffix import SuffixOptions as SuffixOptions
-from rules.template.where import _Where as _Where
 from rules.template.whitespace import StrayWhitespace as StrayWhitespace
 from rules.template.whitespace import WhitespaceOptions as WhitespaceOptions
 from validator.api import Rule

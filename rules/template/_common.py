@@ -31,11 +31,6 @@ def _ratio(count: int, total: int) -> str:
     return f"{count:,} of {total:,}"
 
 
-def _blank(text: str) -> bool:
-    """Empty or whitespace only (S003's business: the T rules skip such texts)."""
-    return not text or text.isspace()
-
-
 def _kept(texts: Sequence[str]) -> list[int] | None:
     """Positions of the texts that are not blank, or ``None`` when none is (the usual case, decided
     by two C-level scans instead of a test per text)."""
