@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from rules import _batch, duplicates
+from rules import _batch
+from rules.duplicates import _columns, leakage
 from rules.template import _ids, anchors
 
 
@@ -21,7 +22,7 @@ def numpy_paths(use: bool) -> Iterator[None]:
     columns, ``merge`` and ``finish``, whatever the size of the data and whether NumPy is imported."""
     with pytest.MonkeyPatch.context() as patch:
         # every module that calls numpy_pays (a patch on a package does not reach its submodules)
-        for module in (_batch, duplicates, _ids, anchors):
+        for module in (_batch, _columns, leakage, _ids, anchors):
             patch.setattr(module, "numpy_pays", lambda n: use)
         yield
 

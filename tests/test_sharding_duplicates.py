@@ -21,17 +21,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules import _batch, duplicates
+from rules import _batch
 from rules.duplicates import (
     ConflictingOutputs,
     DuplicateExample,
     NearDuplicateInput,
     SimilarInputs,
     SplitLeakage,
-    _FieldColumn,
-    _FirstOccurrence,
-    _Occurrences,
 )
+from rules.duplicates._columns import _FieldColumn, _Occurrences, _repeated
+from rules.duplicates.exact import _FirstOccurrence
 from tests.numpy_paths import both_paths, numpy_paths
 from validator.api import NO_SHIFT, Batch, Context, Example, FileFacts, Finding, Profile, Rule, Shift, normalize_text
 from validator.config import settings_from_mapping
@@ -484,7 +483,26 @@ def test_repeated_keys_are_exactly_the_keys_seen_twice(values: list[int]) -> Non
     import numpy as np
 
     keys = np.array(values, dtype=np.uint64)
-    ranks, found = duplicates._repeated(keys)
+    ranks, found = _repeated(keys)
     counts = Counter(values)
     assert ranks.tolist() == [i for i, v in enumerate(values) if counts[v] > 1]
     assert found.tolist() == [v for v in values if counts[v] > 1]
+
+
+@pytest.mark.parametrize("use", [True, False])
+def test_numpy_paths_reaches_every_module_that_reads_numpy_pays(use: bool) -> None:
+    """Each module binds ``numpy_pays`` at import, so :func:`numpy_paths` must patch every one of them:
+    a module it missed would silently test only one implementation."""
+    import importlib
+    import pkgutil
+
+    import rules
+
+    modules = [importlib.import_module(info.name) for info in pkgutil.walk_packages(rules.__path__, "rules.")]
+    readers = [module for module in modules if hasattr(module, "numpy_pays")]
+    assert {"rules._batch", "rules.duplicates._columns", "rules.duplicates.leakage"} <= {m.__name__ for m in readers}
+    with numpy_paths(use):
+        # unpatched, a billion values always pay (and so do 0 once NumPy is imported), so at least the
+        # run with ``use=False`` finds a module left out
+        missed = [m.__name__ for m in readers if (m.numpy_pays(0), m.numpy_pays(10**9)) != (use, use)]
+    assert not missed
