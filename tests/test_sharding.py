@@ -285,3 +285,26 @@ def test_worker_results_travel_through_a_memory_file_or_a_temporary_file(
     assert _lint(path, "--workers", "4") == one
     assert small_shards == [4]
     assert max(f["line"] or 0 for f in one["findings"]) > 2500  # findings in the last range: lines were shifted
+
+
+@linux_only
+def test_each_workers_state_file_is_freed_once_loaded(
+    tmp_path: Path, small_shards: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memory file holding a worker's state is closed as soon as its state is loaded, so a file
+    cut into many ranges never holds every worker's state twice (in the files and merged)."""
+    path = tmp_path / "data.jsonl"
+    path.write_text("\n".join(_mixed_lines(3000)) + "\n", encoding="utf-8")
+    real = shards._receive
+    seen: list[tuple[bool, bool]] = []
+
+    def receive(worker: Any) -> Any:
+        before = worker.result.closed
+        result = real(worker)
+        seen.append((before, worker.result.closed))
+        return result
+
+    monkeypatch.setattr(shards, "_receive", receive)
+    assert _lint(path, "--workers", "4") == _lint(path, "--workers", "1")
+    assert small_shards == [4]
+    assert seen == [(False, True)] * 3

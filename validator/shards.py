@@ -311,8 +311,11 @@ def _receive(worker: _Worker) -> Any:
             print(payload, file=sys.stderr)
         raise _Failed(payload)
     worker.result.seek(0)
-    with gc_paused():  # loading builds many objects at once: collections in between find no garbage
-        return pickle.load(worker.result)
+    try:
+        with gc_paused():  # loading builds many objects at once: collections in between find no garbage
+            return pickle.load(worker.result)
+    finally:
+        worker.result.close()  # its memory is freed now, not when the last worker's state is merged
 
 
 @contextlib.contextmanager
