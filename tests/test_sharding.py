@@ -308,3 +308,27 @@ def test_each_workers_state_file_is_freed_once_loaded(
     assert _lint(path, "--workers", "4") == _lint(path, "--workers", "1")
     assert small_shards == [4]
     assert seen == [(False, True)] * 3
+
+
+@linux_only
+def test_a_worker_that_cannot_be_started_falls_back_to_one_pass(
+    tmp_path: Path, small_shards: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``fork`` refused (no memory, a process limit) for the third range: the workers already
+    started are stopped and the file is linted in one pass, with the same report."""
+    path = tmp_path / "data.jsonl"
+    path.write_text("\n".join(_mixed_lines(3000)) + "\n", encoding="utf-8")
+    one = _lint(path, "--workers", "1")
+    real_start = shards.multiprocessing.process.BaseProcess.start
+    started: list[Any] = []
+
+    def start(process: Any) -> None:
+        if len(started) == 2:
+            raise OSError(11, "Resource temporarily unavailable")
+        started.append(process)
+        real_start(process)
+
+    monkeypatch.setattr(shards.multiprocessing.process.BaseProcess, "start", start)
+    assert _lint(path, "--workers", "4") == one
+    assert small_shards == []  # the sharded attempt gave up
+    assert len(started) == 2 and not any(p.is_alive() for p in started)

@@ -202,8 +202,10 @@ def lint_sharded(
         plan = plan_pass(lookahead, facts, settings, registry, shared)
         # The second range's worker also counts the first range's lines: this process has the
         # first range's records and then the merge and finish to do, so it is the one to spare.
-        workers = [_Worker(plan, path, r, first if i == 0 else None) for i, r in enumerate(ranges[1:])]
+        workers: list[_Worker] = []
         try:
+            for i, part in enumerate(ranges[1:]):
+                workers.append(_Worker(plan, path, part, first if i == 0 else None))
             state = plan.begin()
             state.feed(_chain(lookahead, records))
             if not first.complete():
@@ -249,11 +251,19 @@ class _Worker:
         self.result = _memory_file()
         self.conn, sender = ctx.Pipe(duplex=False)
         self.process = ctx.Process(target=_work, args=(sender, self.result, plan, path, part, count_too), daemon=True)
-        self.process.start()
-        sender.close()
+        try:
+            self.process.start()
+        except OSError as exc:  # fork refused (memory, process limit): the file is linted in one pass
+            self.conn.close()
+            self.result.close()
+            raise _Failed(f"cannot start a worker: {exc}") from None
+        finally:
+            sender.close()
 
     def close(self) -> None:
         self.conn.close()
+        if self.process.pid is None:  # never started
+            return
         self.process.join(timeout=5)
         if self.process.is_alive():  # pragma: no cover - a worker that ignores its closed pipe
             self.process.kill()
