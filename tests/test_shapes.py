@@ -9,6 +9,8 @@ and produce no structural finding; ``bad*`` files produce exactly the findings l
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -16,6 +18,7 @@ from typing import Any, ClassVar
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 import validator
 from validator.api import Context, Example, Finding, Rule
@@ -39,6 +42,8 @@ SHAPE_NAMES = (
     "sharegpt",
     "text",
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _meta(shape: str) -> dict[str, Any]:
@@ -372,13 +377,16 @@ def test_shapes_never_raise_on_arbitrary_records(record: dict[str, Any]) -> None
         _adapt(shape, record)
 
 
+#: Each shape's JSON Schema checked by jsonschema directly, independently of the shape's own checks.
+_SCHEMA_CHECKS = {name: Draft202012Validator(shape.schema) for name, shape in SHAPES.items()}
+
+
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(record=st.one_of(_records, _values))
 def test_quick_check_never_accepts_what_the_schema_rejects(record: Any) -> None:
     for shape in SHAPES.values():
-        assert shape._validator is not None
         if shape.quick_ok(record):
-            errors = [e.message for e in shape._validator.iter_errors(record)]
+            errors = [e.message for e in _SCHEMA_CHECKS[shape.name].iter_errors(record)]
             assert errors == [], f"{shape.name}: quick_ok accepted a record the schema rejects"
 
 
@@ -386,8 +394,7 @@ def test_quick_check_never_accepts_what_the_schema_rejects(record: Any) -> None:
 @given(record=st.one_of(_records, _values))
 def test_violations_agree_with_the_schema(record: Any) -> None:
     for shape in SHAPES.values():
-        assert shape._validator is not None
-        schema_ok = not list(shape._validator.iter_errors(record))
+        schema_ok = not list(_SCHEMA_CHECKS[shape.name].iter_errors(record))
         assert (shape.violations(record) == ()) == schema_ok, shape.name
 
 
@@ -572,12 +579,29 @@ def test_quick_check_on_one_mutation_from_valid(family: str, data: st.DataObject
     if data.draw(st.integers(0, 3)) == 0:
         mutated = {**mutated, data.draw(st.sampled_from(_KEYS)): data.draw(_scalars)}
     for shape in SHAPES.values():
-        assert shape._validator is not None
         if shape.quick_ok(mutated):
-            assert list(shape._validator.iter_errors(mutated)) == [], shape.name
+            assert list(_SCHEMA_CHECKS[shape.name].iter_errors(mutated)) == [], shape.name
 
 
 def _get(value: Any, path: tuple[Any, ...]) -> Any:
     for step in path:
         value = value[step]
     return value
+
+
+def test_jsonschema_is_imported_only_when_a_record_fails_a_quick_check() -> None:
+    """A clean file (the usual pre-commit run) never builds a JSON Schema validator: importing
+    jsonschema is a fifth of the start-up. A broken record builds it, once per shape."""
+    clean = ROOT / "sample_datasets" / "good" / "qa_150.jsonl"
+    script = (
+        "import sys, validator\n"
+        f"report = validator.lint({str(clean)!r}, isolated=True)\n"
+        "assert report.files[0].records == 150, report.files[0].records\n"
+        "assert 'jsonschema' not in sys.modules, 'jsonschema was imported'\n"
+        "from validator.schemas import SHAPES\n"
+        "gemini = SHAPES['gemini']\n"
+        "assert [v.kind for v in gemini.violations({'text_input': 'q'})] == ['missing']\n"
+        "assert 'jsonschema' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr

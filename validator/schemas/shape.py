@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from validator.api import Turn, Violation, json_type
+
+if TYPE_CHECKING:
+    # Imported when a record first fails a quick check: a clean file (the usual pre-commit run)
+    # never needs jsonschema, whose import is a fifth of tunelint's start-up.
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["Adapted", "Shape", "Texts", "article", "pointer"]
 
@@ -61,7 +64,8 @@ class Shape:
     _any_of: tuple[frozenset[str], ...] = ()
     _allowed: frozenset[str] | None = None
     _strings: frozenset[str] = field(default=frozenset())
-    _validator: Draft202012Validator | None = field(default=None, compare=False, repr=False)
+    #: Built on first use (see the import above); a one-element box, as the dataclass is frozen.
+    _validator: list[Draft202012Validator] = field(default_factory=list, init=False, compare=False, repr=False)
     _by_keys: dict[tuple[str, ...], tuple[str, ...] | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -91,7 +95,6 @@ class Shape:
             _any_of=tuple(frozenset(s.get("required", ())) for s in schema.get("anyOf", ())),
             _allowed=frozenset(props) if schema.get("additionalProperties") is False else None,
             _strings=frozenset(k for k, v in props.items() if v.get("type") == "string"),
-            _validator=Draft202012Validator(schema),
         )
 
     def quick_ok(self, value: Any) -> bool:
@@ -147,8 +150,11 @@ class Shape:
         if self.quick_ok(value):
             return ()
         found: list[Violation] = []
-        validator = self._validator or Draft202012Validator(self.schema)
-        for error in validator.iter_errors(value):
+        if not self._validator:
+            from jsonschema import Draft202012Validator
+
+            self._validator.append(Draft202012Validator(self.schema))
+        for error in self._validator[0].iter_errors(value):
             found.extend(_to_violations(error, self.schema))
         return tuple(found)
 
