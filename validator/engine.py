@@ -37,7 +37,7 @@ from validator.progress import Progress
 from validator.readers import open_dataset, read_records
 from validator.readers.jsonvalue import mark_too_deep
 from validator.report import FileReport
-from validator.schemas import MAPPED, ROLES, Shape, detect_shape, majority_shape, mapped_shape
+from validator.schemas import MAPPED, ROLES, Shape, detect_shape, majority_shape, mapped_shape, pointer
 from validator.schemas.shape import article
 from validator.shards import lint_sharded, shard_count
 from validator.stats import LengthStats, TokenStats
@@ -627,7 +627,7 @@ class _Ref:
     def key(self, key: str) -> str:
         if self.tabular:
             return key
-        return "/" + key.replace("~", "~0").replace("/", "~1")
+        return pointer(key)
 
     def fields(self, keys: Mapping[str, str]) -> dict[str, str]:
         """``{"input": "/text_input", ...}`` for a shape's keys; memoised, as records of one file

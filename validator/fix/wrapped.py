@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from validator.fix.result import FixRefused
+from validator.schemas import pointer
 
 __all__ = ["describe", "left_out"]
 
@@ -41,7 +42,7 @@ def left_out(path: str, document: Any, values: Sequence[Any]) -> list[str]:
     holding = [pointer for pointer, value in leftovers if _holds_array(value)]
     if holding:
         raise FixRefused(
-            f"{path}: the JSON object holds arrays beside the records at {_pointer(found)} that fix would not "
+            f"{path}: the JSON object holds arrays beside the records at {pointer(*found)} that fix would not "
             f"write ({_names(holding)}); move those records into one array, or split the file, first"
         )
     return [pointer for pointer, _ in leftovers]
@@ -70,7 +71,7 @@ def _siblings(document: dict[str, Any], found: tuple[str, ...]) -> Iterator[tupl
     for depth, key in enumerate(found):
         for other, value in obj.items():
             if other != key:
-                yield _pointer((*found[:depth], other)), value
+                yield pointer(*found[:depth], other), value
         obj = obj[key]
 
 
@@ -85,10 +86,6 @@ def _holds_array(value: Any) -> bool:
         elif isinstance(item, dict):
             stack.extend(item.values())
     return False
-
-
-def _pointer(keys: tuple[str, ...]) -> str:
-    return "".join("/" + k.replace("~", "~0").replace("/", "~1") for k in keys)
 
 
 def _names(pointers: list[str]) -> str:

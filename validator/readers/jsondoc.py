@@ -19,6 +19,7 @@ from validator.readers.jsonscan import Element, scan_elements
 from validator.readers.jsonvalue import mark_too_deep, parse_json_text
 from validator.readers.repeats import Repeat, add_repeats, check_block, check_repeats, repeats_of
 from validator.readers.request import parse_request
+from validator.schemas import pointer
 
 __all__ = ["read_json"]
 
@@ -121,7 +122,7 @@ def _records_from_object(held: list[tuple[int, str]], arrays: list[str]) -> Iter
     record_paths = [p for p, els in by_path.items() if p and els[0].text.lstrip().startswith("{")]
     if record_paths and not conversation:
         chosen = _preferred(record_paths)
-        arrays.append(_pointer(chosen))
+        arrays.append(pointer(*chosen))
         yield from _checked(_unchecked(index, element) for index, element in enumerate(by_path[chosen], start=1))
         return
     text = "".join(t for _, t in held)
@@ -132,7 +133,7 @@ def _records_from_object(held: list[tuple[int, str]], arrays: list[str]) -> Iter
     if isinstance(value, dict) and value and not conversation:
         if all(isinstance(v, list) for v in value.values()):
             # A dict of columns (only array members, no scalar metadata beside them).
-            arrays += [_pointer((name,)) for name in value]
+            arrays += [pointer(name) for name in value]
             yield from _records_from_columns({name: by_path.get((name,), []) for name in value})
             return
         if _empty_wrapper(value):
@@ -193,7 +194,7 @@ def _checked_row(record: Record, names: list[str], cells: tuple[Element | None, 
         value = record.value.get(name)
         if cell is None or not isinstance(value, (dict, list)):
             continue
-        repeats = repeats_of(cell.text, value, at="/" + name.replace("~", "~0").replace("/", "~1"))
+        repeats = repeats_of(cell.text, value, at=pointer(name))
         if repeats is None:
             mark_too_deep(record)
             return record
@@ -201,10 +202,6 @@ def _checked_row(record: Record, names: list[str], cells: tuple[Element | None, 
     if found:
         add_repeats(record, found)
     return record
-
-
-def _pointer(path: tuple[str, ...]) -> str:
-    return "".join("/" + key.replace("~", "~0").replace("/", "~1") for key in path)
 
 
 def _wrapper_repeats(held: list[tuple[int, str]], arrays: Sequence[str]) -> tuple[tuple[int, str, int], ...]:

@@ -30,6 +30,7 @@ import orjson
 
 from validator.api import Record, Violation
 from validator.readers.jsonvalue import mark_too_deep
+from validator.schemas import pointer
 
 __all__ = [
     "REPEATED_KEY",
@@ -146,11 +147,7 @@ class Repeat:
     @property
     def field(self) -> str:
         """The JSON pointer of the repeated member (``/contents/1/parts/0/text``)."""
-        return f"{self.at}/{_escape(self.key)}"
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
+        return self.at + pointer(self.key)
 
 
 def _repeats_in(pairs: Sequence[tuple[str, Any]]) -> tuple[tuple[str, int], ...]:
@@ -188,13 +185,13 @@ def find_repeats(text: str, at: str = "") -> list[Repeat]:
     found: list[Repeat] = []
     todo: list[tuple[str, Any]] = [(at, _MARKING(text))]
     while todo:
-        pointer, item = todo.pop()
+        where, item = todo.pop()
         if type(item) is _Repeating:
-            found += [Repeat(pointer, key, times) for key, times in item.repeats]
+            found += [Repeat(where, key, times) for key, times in item.repeats]
         if isinstance(item, dict):
-            children = [(f"{pointer}/{_escape(key)}", child) for key, child in item.items()]
+            children = [(where + pointer(key), child) for key, child in item.items()]
         elif type(item) is list:
-            children = [(f"{pointer}/{i}", child) for i, child in enumerate(item)]
+            children = [(f"{where}/{i}", child) for i, child in enumerate(item)]
         else:
             continue
         # Reversed onto the stack, so they are visited in document order.
