@@ -14,6 +14,7 @@ from typing import Any, cast
 from rules._batch import numpy_pays
 from rules.template._common import _reaches
 from rules.template._ids import _offset
+from rules.template.lookup import BATCH_MIN, SortedRefs
 
 
 def _common_prefix(a: str, b: str, start: int = 0) -> int:
@@ -77,7 +78,7 @@ class _Key:
     of the references of the current segment (the texts this instance added since it started or last
     merged)."""
 
-    __slots__ = ("count", "cur", "hash", "memo", "primary", "refs", "root", "segment")
+    __slots__ = ("count", "cur", "hash", "lookup", "memo", "primary", "refs", "root", "segment")
 
     def __init__(self, key_hash: int) -> None:
         self.hash = key_hash
@@ -93,6 +94,8 @@ class _Key:
         #: Short texts already measured -> (reference, shared), for results that can no longer change:
         #: label-like texts repeat.
         self.memo: dict[str, tuple[int, int]] = {}
+        #: The current segment's references sorted for batch lookups, once they are all there.
+        self.lookup: SortedRefs | None = None
 
     def restart(self, segment: int) -> None:
         """Start comparing with the references of ``segment`` (none yet)."""
@@ -100,11 +103,12 @@ class _Key:
         self.cur = []
         self.root = None
         self.memo = {}
+        self.lookup = None
 
     def __getstate__(self) -> tuple[None, dict[str, Any]]:
         # The add-time index is rebuilt by the next text: a shipped key carries only what finish reads.
         state = {name: getattr(self, name) for name in self.__slots__}
-        state.update(segment=-1, cur=[], root=None, memo={})
+        state.update(segment=-1, cur=[], root=None, memo={}, lookup=None)
         return None, state
 
 
@@ -358,9 +362,35 @@ class _Anchors:
         key_hash = entry.hash
         for i in positions:
             hashes[i] = key_hash
+        while positions:
+            if self._full(entry):
+                # No text can become a reference or a candidate any more: the texts are only looked up.
+                if len(positions) < BATCH_MIN or not self._looked_up(entry, anchors, positions, refs, shared):
+                    self._walk(entry, anchors, positions, refs, shared, until_full=False)
+                return
+            positions = positions[self._walk(entry, anchors, positions, refs, shared, until_full=True) :]
+
+    def _full(self, entry: _Key) -> bool:
+        """Whether ``entry``'s segment has all its references and candidates: its trie is final."""
+        return len(entry.cur) >= self._REFS_PER_KEY and len(entry.primary) >= self._CANDIDATES
+
+    def _walk(
+        self,
+        entry: _Key,
+        anchors: Sequence[str],
+        positions: Sequence[int],
+        refs: list[int],
+        shared: list[int],
+        *,
+        until_full: bool,
+    ) -> int:
+        """Walk the trie for the texts at ``positions`` (see :meth:`_add_key`); with ``until_full``,
+        stop after the text that completes the segment's references. Returns how many were walked."""
         keylen, cur, memo, primary, texts = self.keylen, entry.cur, entry.memo, entry.primary, self._refs
         cap, candidates = self._REFS_PER_KEY, self._CANDIDATES
+        walked = 0
         for i in positions:
+            walked += 1
             anchor = anchors[i]
             size = len(anchor)
             if size <= _MEMO_SIZE:
@@ -401,6 +431,38 @@ class _Anchors:
                 if len(memo) >= 4096:
                     memo.clear()
                 memo[anchor] = (best, flagged)
+            if until_full and len(cur) >= cap and len(primary) >= candidates:
+                break
+        return walked
+
+    def _looked_up(
+        self,
+        entry: _Key,
+        anchors: Sequence[str],
+        positions: Sequence[int],
+        refs: list[int],
+        shared: list[int],
+    ) -> bool:
+        """Write what the trie walk would for the texts at ``positions`` of a key whose segment holds
+        all its references, by a batch lookup (:mod:`rules.template.lookup`) where NumPy pays; False
+        when it was not done."""
+        if not numpy_pays(len(self.ref) + len(positions)):
+            return False
+        lookup = entry.lookup
+        if lookup is None or lookup.segment != self._segment:
+            lookup = entry.lookup = SortedRefs(self._segment, [self._refs[rid] for rid in entry.cur], entry.cur)
+        found = lookup.query([anchors[i] for i in positions], _FULL)
+        if found is None:
+            return False
+        bests, flags = found
+        if type(positions) is range and positions.step == 1:  # the texts of a one-key batch
+            refs[positions.start : positions.stop] = bests
+            shared[positions.start : positions.stop] = flags
+            return True
+        for i, best, flagged in zip(positions, bests, flags, strict=True):
+            refs[i] = best
+            shared[i] = flagged
+        return True
 
     def merge(self, other: _Anchors) -> None:
         """Append ``other``'s texts (the next shard's): references renumbered, candidates merged."""

@@ -1,0 +1,102 @@
+"""The JSON Lines reader takes lines a block at a time and parses a block of plain UTF-8 lines in a
+few C calls; any other block is read line by line. Both ways must give the same records (index,
+line, value, error, kind, repeated keys), whatever the mix of lines and wherever blocks start."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from validator.api import FileFacts, Record
+from validator.readers import jsonl, read_records
+
+_LINES = st.sampled_from(
+    [
+        b'{"text_input": "q", "output": "a"}',
+        b'{"text_input": "caf\xc3\xa9 \xe2\x98\x83", "output": "12345678901234567"}',
+        b"",  # blank
+        b"   ",  # whitespace only
+        b'{"text_input": "q", "text_input": "again"}',  # a repeated key (S007)
+        b'{"n": 12345678901234567890123}',  # an integer beyond 64 bits
+        b'{"id": "1234567890123456789"}',  # 19 digits in a string: parsed exactly either way
+        b'{"broken": ',  # does not parse
+        b'{"text_input": "caf\xe9"}',  # Latin-1: not UTF-8
+        b"[1, 2, 3]",
+        b'"just a string"',
+        b'{"a": {"b": {"c": [null, true, 1.5e300]}}}',
+    ]
+)
+
+
+def _records(data: bytes) -> list[tuple[Any, ...]]:
+    facts = FileFacts(path="x.jsonl", format="jsonl")
+    found: list[Record] = list(read_records(io.BytesIO(data), facts, "jsonl"))
+    return [
+        (r.index, r.line, json.dumps(r.value, sort_keys=True, default=str), r.error, r.kind, r.violations)
+        for r in found
+    ]
+
+
+def _line_by_line(data: bytes, monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    with monkeypatch.context() as patch:
+        patch.setattr(jsonl, "_parsed_block", lambda block, index: None)
+        return _records(data)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(_LINES, max_size=40),
+    st.lists(_LINES, max_size=5),
+    st.integers(min_value=0, max_value=700),
+    st.sampled_from([b"\n", b"\r\n"]),
+    st.booleans(),
+)
+def test_blocks_read_like_lines(
+    head: list[bytes], tail: list[bytes], plain: int, newline: bytes, final_newline: bool
+) -> None:
+    # Plain lines in between, so that blocks of every kind occur: parsed whole, and mixed.
+    lines = head + [b'{"text_input": "question %d", "output": "answer"}' % i for i in range(plain)] + tail
+    data = newline.join(lines) + (newline if final_newline and lines else b"")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        expected = _line_by_line(data, monkeypatch)
+    assert _records(data) == expected
+
+
+def test_a_block_that_parses_whole_is_not_read_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"".join(b'{"text_input": "q%d", "output": "a"}\n' % i for i in range(600))
+    calls: list[int] = []
+    one_by_one = jsonl._one_by_one
+
+    def counting(*args: Any) -> list[Record]:
+        calls.append(1)
+        return one_by_one(*args)
+
+    monkeypatch.setattr(jsonl, "_one_by_one", counting)
+    records = _records(data)
+    assert [r[:2] for r in records] == [(i, i) for i in range(1, 601)]
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    ("odd", "why"),
+    [
+        (b"", "blank"),
+        (b'{"n": 123456789012345678901234}', "big integer"),
+        (b'{"x": 1', "broken"),
+        (b'{"x": "\xff"}', "not UTF-8"),
+    ],
+)
+def test_one_odd_line_reads_its_block_line_by_line(odd: bytes, why: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [b'{"text_input": "q%d"}' % i for i in range(300)]
+    lines[100] = odd
+    data = b"\n".join(lines) + b"\n"
+    expected = _line_by_line(data, monkeypatch)
+    found = _records(data)
+    assert found == expected, why
+    assert found[100][1] == 101
+    assert [r[0] for r in found[101:103]] == ([101, 102] if odd == b"" else [102, 103])
