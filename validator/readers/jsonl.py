@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
+from typing import cast
 
 import orjson
 
@@ -17,9 +19,14 @@ __all__ = ["CR_ONLY", "read_jsonl"]
 #: lines end with CR only. Its lines are still read one by one; ``fix`` writes LF line ends.
 CR_ONLY = "lines end with a carriage return (CR) only; JSON Lines needs LF line ends: convert them"
 
-# Records checked for repeated keys together. A block holds its lines as well as their records:
-# a quarter of what the engine holds in a batch of records at a time (validator.engine.BATCH_RECORDS).
+# Lines read (and their records checked for repeated keys) together. A block holds its lines as well
+# as their records: a quarter of what the engine holds in a batch at a time (engine.BATCH_RECORDS).
 _BLOCK_RECORDS = 256
+# Every digit as "0", every other byte as a space: a line may hold an integer orjson cannot read
+# exactly (see jsonvalue.may_hold_big_int) when the mapped block holds a run of 19 zeros, which a
+# substring search finds at C speed (a regex over the block is hundreds of times slower).
+_DIGITS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+_LONG_RUN = b"0" * 19
 
 
 def read_jsonl(source: LineSource) -> Iterator[Record]:
@@ -28,49 +35,77 @@ def read_jsonl(source: LineSource) -> Iterator[Record]:
     A file's single trailing newline ends its last line; it is not a blank line. A record whose
     objects name a key twice carries a repeated-key violation (S007).
     """
-    index = 0
-    loads, decode_error = orjson.loads, orjson.JSONDecodeError
-    # The records orjson parsed straight from their lines (almost all), and the lines: checked for
-    # repeated keys a block at a time, in a few C calls per block rather than per record. Any
-    # other record (blank, unparsable, decoded) ends the block, so records stay in file order.
-    parsed: list[Record] = []
-    texts: list[bytes] = []
     if source.cr_only:
         # Read line by line all the same (so every record is linted at its line), but JSON Lines
         # readers split on LF: to them the whole file is one line that does not parse.
         yield Record(index=0, line=1, error=ParseError(CR_ONLY, 1, None))
-    for lineno, line in source:
+    lines = iter(source)
+    index = 0
+    # Lines are taken a block at a time. A block of UTF-8 lines that all parse as they are (almost
+    # every block) is read in a few C calls; any other block is read line by line.
+    while block := list(islice(lines, _BLOCK_RECORDS)):
+        # Bytes lines (byte mode) that are UTF-8 so far: a block that parses in full is the usual case.
+        records = _parsed_block(block, index) if source.binary and source.utf8 else None
+        if records is None:
+            records = _one_by_one(source, block, index)
+            index = max(index, max(record.index for record in records))
+        else:
+            index += len(records)
+        yield from records
+
+
+def _parsed_block(block: list[tuple[int, bytes | str]], index: int) -> list[Record] | None:
+    """The records of ``block`` (bytes lines after record ``index``) when every line parses with
+    orjson as it is, with no run of digits that may be an integer beyond 64 bits; else None."""
+    linenos, texts = zip(*block, strict=True)
+    lines = cast("tuple[bytes, ...]", texts)
+    if _LONG_RUN in b"".join(lines).translate(_DIGITS):  # lines end with LF: no run spans two
+        return None
+    try:
+        values = list(map(orjson.loads, lines))  # a blank line does not parse either
+    except orjson.JSONDecodeError:
+        return None
+    records = list(map(Record, range(index + 1, index + 1 + len(values)), linenos, values))
+    check_block(records, lines)
+    return records
+
+
+def _one_by_one(source: LineSource, block: list[tuple[int, bytes | str]], index: int) -> list[Record]:
+    """The records of ``block`` (the lines after record ``index``), line by line: blank lines,
+    lines that do not parse (with a precise error), other encodings, integers beyond 64 bits."""
+    found: list[Record] = []
+    # The records orjson parsed straight from their lines, and the lines: checked for repeated keys
+    # together. Any other record ends the run, so records stay in file order.
+    parsed: list[Record] = []
+    texts: list[bytes] = []
+    for lineno, line in block:
         if not line or line.isspace():  # no stripped copy of every line
-            if parsed:
-                yield from _checked(parsed, texts)
-                parsed, texts = [], []
-            yield Record(index=0, line=lineno, kind=RecordKind.BLANK)
+            found += _checked(parsed, texts)
+            parsed, texts = [], []
+            found.append(Record(index=0, line=lineno, kind=RecordKind.BLANK))
             continue
         index += 1
         if source.utf8 and type(line) is bytes and not may_hold_big_int(line):
             try:
-                parsed.append(Record(index, lineno, loads(line)))
-            except decode_error:
+                parsed.append(Record(index, lineno, orjson.loads(line)))
+            except orjson.JSONDecodeError:
                 pass  # fall through: decode (maybe another encoding) and get a precise error
             else:
                 texts.append(line)
-                if len(texts) == _BLOCK_RECORDS:
-                    yield from _checked(parsed, texts)
-                    parsed, texts = [], []
                 continue
-        if parsed:
-            yield from _checked(parsed, texts)
-            parsed, texts = [], []
+        found += _checked(parsed, texts)
+        parsed, texts = [], []
         # Without its terminator, so an error at the end of the line stays on this line.
         text = source.text(line, lineno).rstrip("\r\n")
         value, error = parse_json_text(text, lineno)
         if error is not None:
-            yield Record(index=index, line=lineno, error=error)
+            found.append(Record(index=index, line=lineno, error=error))
         else:
             record = Record(index=index, line=lineno, value=value)
             check_repeats(record, text)  # the decoded text: another encoding's keys may differ in bytes only
-            yield record
-    yield from _checked(parsed, texts)
+            found.append(record)
+    found += _checked(parsed, texts)
+    return found
 
 
 def _checked(records: list[Record], texts: list[bytes]) -> list[Record]:
