@@ -314,6 +314,20 @@ def test_batch_columns_agree_with_the_definitions(texts: list[str]) -> None:
         assert list(_batch.output_keys(batch)) == [_batch.text_key(t) for t in reversed(texts)]
 
 
+_PLAIN = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=30).filter(_batch.plain_ascii)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(_PLAIN, max_size=12), odd=st.sampled_from(["", "Ünïcode", "two  spaces", " lead", "tab\t"]))
+def test_normalized_keys_of_all_plain_batches_and_mixed_ones(texts: list[str], odd: str) -> None:
+    """A batch of plain inputs only is lower-cased in one piece (empty inputs too); a batch with one
+    other input is keyed text by text. Both give the keys of the normalised texts."""
+    for batch_texts in (texts, [*texts, odd]):
+        for scale in (0, _batch.NUMPY_MIN):
+            keys = _batch.normalized_input_keys(_batch_of(batch_texts), scale)
+            assert list(keys) == [_batch.text_key(normalize_text(t)) for t in batch_texts]
+
+
 def test_pair_keys_tell_pairs_sharing_a_text_apart() -> None:
     texts = [f"text {i}" for i in range(300)]
     same_input = _batch.pair_keys(_batch_of(["q"] * len(texts), texts))
