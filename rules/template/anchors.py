@@ -355,7 +355,8 @@ class _Anchors:
         The references of the segment form a compressed trie: a text follows the edges it matches in
         full (one ``startswith`` each) and its shared length is measured on the last one only. A text
         that parts from every reference becomes one while the segment has fewer than
-        ``_REFS_PER_KEY``."""
+        ``_REFS_PER_KEY``; from the text that completes them on, the trie no longer changes and the
+        remaining texts are looked up together (:mod:`rules.template.lookup`), with the same results."""
         if entry.segment != self._segment:
             entry.restart(self._segment)
         entry.count += len(positions)
