@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from validator.api import FileFacts, Record
@@ -100,3 +100,25 @@ def test_one_odd_line_reads_its_block_line_by_line(odd: bytes, why: str, monkeyp
     assert found == expected, why
     assert found[100][1] == 101
     assert [r[0] for r in found[101:103]] == ([101, 102] if odd == b"" else [102, 103])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["0123456789", "99999", "7", "x", " ", "é", "١", "\ud800", "\n"]), max_size=12).map(
+        "".join
+    )
+)
+@example("x" + "1" * 18 + "é")
+@example("é" + "1" * 19)
+@example("١" * 19 + "1" * 18)
+def test_may_hold_big_int_is_a_run_of_19_ascii_digits(text: str) -> None:
+    """The check the block reader and the line reader share: a run of 19 ASCII digits, in text or
+    in its UTF-8 bytes (other scripts' digits are not JSON numbers)."""
+    import re
+
+    from validator.readers.jsonvalue import may_hold_big_int
+
+    expected = re.search("[0-9]{19}", text) is not None
+    event(f"holds a long run: {expected}")
+    assert may_hold_big_int(text) is expected
+    assert may_hold_big_int(text.encode("utf-8", "surrogatepass")) is expected

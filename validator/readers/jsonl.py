@@ -22,11 +22,6 @@ CR_ONLY = "lines end with a carriage return (CR) only; JSON Lines needs LF line 
 # Lines read (and their records checked for repeated keys) together. A block holds its lines as well
 # as their records: a quarter of what the engine holds in a batch at a time (engine.BATCH_RECORDS).
 _BLOCK_RECORDS = 256
-# Every digit as "0", every other byte as a space: a line may hold an integer orjson cannot read
-# exactly (see jsonvalue.may_hold_big_int) when the mapped block holds a run of 19 zeros, which a
-# substring search finds at C speed (a regex over the block is hundreds of times slower).
-_DIGITS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
-_LONG_RUN = b"0" * 19
 
 
 def read_jsonl(source: LineSource) -> Iterator[Record]:
@@ -59,7 +54,7 @@ def _parsed_block(block: list[tuple[int, bytes | str]], index: int) -> list[Reco
     orjson as it is, with no run of digits that may be an integer beyond 64 bits; else None."""
     linenos, texts = zip(*block, strict=True)
     lines = cast("tuple[bytes, ...]", texts)
-    if _LONG_RUN in b"".join(lines).translate(_DIGITS):  # lines end with LF: no run spans two
+    if may_hold_big_int(b"".join(lines)):  # lines end with a line break: no run of digits spans two
         return None
     try:
         values = list(map(orjson.loads, lines))  # a blank line does not parse either

@@ -19,23 +19,19 @@ TOO_DEEP = "JSON nested too deeply to check (no training record needs hundreds o
 
 # orjson reads an integer beyond 64 bits as a float and silently drops digits; a text with a run of
 # 19 or more digits may hold one, so it is parsed by the standard library, which keeps them all.
-_LONG_DIGITS = re.compile(r"[0-9]{19}")
-_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
-
-
-# Counting digits with bytes.translate (C speed) rules out almost every line before the regex, which
-# tries a match at every position, has to run.
-_NOT_DIGITS = bytes(b for b in range(256) if not 0x30 <= b <= 0x39)
+# The run is found with one bytes.translate (every digit to "0", every other byte to a space) and a
+# substring search, both at C speed: a regex tries a match at every position, many times slower.
+_DIGITS_AS_ZEROS = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x20 for byte in range(256))
+_LONG_RUN = b"0" * 19
 
 
 def may_hold_big_int(data: bytes | str) -> bool:
-    """True when ``data`` may hold an integer orjson cannot read exactly."""
+    """True when ``data`` (one JSON text, or several joined by line ends) may hold an integer
+    orjson cannot read exactly."""
     if isinstance(data, str):
-        if data.isascii():  # the bytes test below is several times faster than a regex over str
-            data = data.encode("ascii")
-        else:
-            return _LONG_DIGITS.search(data) is not None
-    return len(data.translate(None, _NOT_DIGITS)) >= 19 and _LONG_DIGITS_BYTES.search(data) is not None
+        # Digits are ASCII and no byte of a longer UTF-8 sequence is one: the bytes hold the same runs.
+        data = data.encode("utf-8", "surrogatepass")
+    return _LONG_RUN in data.translate(_DIGITS_AS_ZEROS)
 
 
 # A \uD800-\uDFFF escape: JSON syntax allows it, but alone (not as a high+low pair) it is not a
