@@ -214,7 +214,7 @@ def _normalized_input_keys(batch: Batch, scale: int) -> array[int]:
         return array("Q", map(_hash, b"\n".join(encoded_inputs(batch)).lower().split(b"\n")))
     keys = array("Q")
     append = keys.append
-    columns = (batch.inputs, encoded_inputs(batch), input_keys(batch), _plain(batch, scale))
+    columns = (batch.inputs, encoded_inputs(batch), input_keys(batch), plain)
     for text, data, key, ok in zip(*columns, strict=True):
         if not ok:
             append(_hash(normalize_text(text).encode("utf-8", "surrogatepass")))

@@ -102,19 +102,18 @@ class SortedRefs:
         import numpy as np
 
         order = sorted(range(len(texts)), key=texts.__getitem__)
+        ordered = [texts[i] for i in order]
         self.segment = segment
-        self.texts = [texts[i] for i in order]
         self.rids = [rids[i] for i in order]
-        self.usable = all("\x00" not in text for text in self.texts)
+        self.usable = all("\x00" not in text for text in ordered)
         #: The references in full, and cut at ``_FIRST_WIDTH`` characters.
-        self.full = _as_words(self.texts)
-        self.short = _as_words(self.texts, _FIRST_WIDTH)
-        self.lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
-        count = len(self.texts)
+        self.full = _as_words(ordered)
+        self.short = _as_words(ordered, _FIRST_WIDTH)
+        self.lengths = np.fromiter(map(len, ordered), dtype=np.int64, count=len(ordered))
         # What each reference shares with the next one in sorted order.
         self._adjacent: list[int] = (
             _first_difference(self.full[:-1], self.full[1:], np.minimum(self.lengths[:-1], self.lengths[1:])).tolist()
-            if count > 1
+            if len(ordered) > 1
             else []
         )
         self._best: dict[tuple[int, int], int] = {}
