@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from validator.schemas import chat
-from validator.schemas.shape import Adapted, Shape, Texts, pointer
+from validator.schemas.shape import Adapted, Shape, TextKeys, Texts, pointer
 
 __all__ = [
     "MAPPED",
@@ -33,6 +33,7 @@ __all__ = [
 #: Name of the shape built from ``--input-field/--output-field``.
 MAPPED = "mapped"
 
+
 @cache
 def _load_schema(name: str) -> dict[str, Any]:
     text = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
@@ -49,6 +50,18 @@ def _gemini_texts(r: Mapping[str, Any]) -> Texts | None:
     if isinstance(i, str) and isinstance(o, str):
         return i, o, {"input": key, "output": "output"}
     return None
+
+
+def _gemini_keys(keys: tuple[str, ...]) -> tuple[str, str | None]:
+    return ("text_input" if "text_input" in keys else "textInput"), "output"
+
+
+def _text_keys(keys: tuple[str, ...]) -> tuple[str, str | None]:
+    return "text", None
+
+
+def _pair_keys(input_key: str, output_key: str) -> TextKeys:
+    return lambda keys: (input_key, output_key)
 
 
 def _pair_texts(input_key: str, output_key: str) -> Callable[[Mapping[str, Any]], Texts | None]:
@@ -98,6 +111,7 @@ SHAPES: dict[str, Shape] = {
             lambda r: "text_input" in r or "textInput" in r,
             _gemini_texts,
             default_profile="gemini",
+            text_keys=_gemini_keys,
         ),
         Shape.build(
             "vertex-gemini",
@@ -147,6 +161,7 @@ SHAPES: dict[str, Shape] = {
             lambda r: "input_text" in r or "output_text" in r,
             _pair_texts("input_text", "output_text"),
             default_profile="vertex-gemini",
+            text_keys=_pair_keys("input_text", "output_text"),
         ),
         Shape.build(
             "prompt-completion",
@@ -154,6 +169,7 @@ SHAPES: dict[str, Shape] = {
             lambda r: "prompt" in r and "completion" in r,
             _pair_texts("prompt", "completion"),
             default_profile="openai",
+            text_keys=_pair_keys("prompt", "completion"),
         ),
         Shape.build(
             "alpaca",
@@ -167,6 +183,7 @@ SHAPES: dict[str, Shape] = {
             # Only metadata beside the text: {"text", "label"} is classification data, not text.
             lambda r: "text" in r and r.keys() <= _TEXT_KEYS,
             _text_texts,
+            text_keys=_text_keys,
         ),
     )
 }
@@ -222,4 +239,5 @@ def mapped_shape(input_field: str, output_field: str, default_profile: str = "ge
         lambda r: input_field in r,
         _pair_texts(input_field, output_field),
         default_profile=default_profile,
+        text_keys=_pair_keys(input_field, output_field),
     )

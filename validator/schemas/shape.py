@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from validator.api import Turn, Violation, json_type
@@ -14,13 +15,16 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-__all__ = ["Adapted", "Shape", "Texts", "article", "pointer"]
+__all__ = ["Adapted", "Shape", "TextKeys", "Texts", "article", "pointer"]
 
 #: Distinct key orders remembered per shape by the quick check (bounded: odd files cannot grow it).
 _KEY_CACHE = 256
 
 # (input text, output text, {"input": key, "output": key}) or None when the texts are not strings.
 Texts = tuple[str, str, dict[str, str]]
+# Where a single-turn shape's texts live, given a record's keys: (input key, output key), the output
+# key ``None`` for shapes without an output (their output text is empty).
+TextKeys = Callable[[tuple[str, ...]], tuple[str, str | None]]
 
 
 def pointer(*parts: str | int) -> str:
@@ -60,6 +64,9 @@ class Shape:
     adapt: Callable[[Mapping[str, Any]], Adapted | None] | None = None
     #: A hand-written pre-check for nested shapes: True when the record certainly fits the schema.
     quick: Callable[[Any], bool] | None = None
+    #: For shapes whose texts are two plain fields: where they are (lets :meth:`columns` read a
+    #: batch of records column by column). ``None`` when a text is composed (alpaca).
+    text_keys: TextKeys | None = None
     _required: frozenset[str] = field(default=frozenset())
     _any_of: tuple[frozenset[str], ...] = ()
     _allowed: frozenset[str] | None = None
@@ -79,6 +86,7 @@ class Shape:
         *,
         adapt: Callable[[Mapping[str, Any]], Adapted | None] | None = None,
         quick: Callable[[Any], bool] | None = None,
+        text_keys: TextKeys | None = None,
     ) -> Shape:
         """Compile the quick check from the schema's ``required``, ``anyOf``-of-``required``,
         ``properties`` (string types) and ``additionalProperties: false``."""
@@ -91,6 +99,7 @@ class Shape:
             default_profile=default_profile,
             adapt=adapt,
             quick=quick,
+            text_keys=text_keys,
             _required=frozenset(schema.get("required", ())),
             _any_of=tuple(frozenset(s.get("required", ())) for s in schema.get("anyOf", ())),
             _allowed=frozenset(props) if schema.get("additionalProperties") is False else None,
@@ -103,15 +112,7 @@ class Shape:
             return self.quick(value)
         if type(value) is not dict:
             return False
-        # The key structure is judged once per distinct key order (records of a file share it);
-        # what is left per record is the type of each text field.
-        signature = tuple(value)
-        if signature in self._by_keys:
-            strings = self._by_keys[signature]
-        else:
-            strings = self._judge_keys(value.keys())
-            if len(self._by_keys) < _KEY_CACHE:
-                self._by_keys[signature] = strings
+        strings = self._strings_of(tuple(value))
         if strings is None:
             return False
         for key in strings:  # noqa: SIM110 - a plain loop: all() with a generator is slower here
@@ -119,9 +120,53 @@ class Shape:
                 return False
         return True
 
-    def _judge_keys(self, keys: Any) -> tuple[str, ...] | None:
+    def _strings_of(self, signature: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The keys whose values must be strings for records with these keys (in this order) to pass
+        the quick check, or ``None`` when their keys alone fail it. The key structure is judged once
+        per distinct key order (records of a file share it); what is left per record is the type of
+        each text field."""
+        if signature in self._by_keys:
+            return self._by_keys[signature]
+        strings = self._judge_keys(signature)
+        if len(self._by_keys) < _KEY_CACHE:
+            self._by_keys[signature] = strings
+        return strings
+
+    def columns(self, values: Sequence[Any]) -> tuple[list[str], list[str], dict[str, str]] | None:
+        """``(inputs, outputs, fields)`` of ``values``, read column by column: what :meth:`quick_ok`
+        and :attr:`texts` would give one by one, when every value is an object with the same keys in
+        the same order that passes the quick check. ``None`` when any value does not (the caller then
+        takes them one by one) or the shape's texts are not plain fields."""
+        if self.text_keys is None or self.quick is not None or self.adapt is not None or not values:
+            return None
+        count = len(values)
+        if list(map(type, values)).count(dict) != count:
+            return None
+        signature = tuple(values[0])
+        if list(map(tuple, values)).count(signature) != count:
+            return None
+        strings = self._strings_of(signature)
+        if strings is None:
+            return None
+        input_key, output_key = self.text_keys(signature)
+        if input_key not in signature or (output_key is not None and output_key not in signature):
+            return None
+        read: dict[str, list[Any]] = {}
+        for key in (*strings, input_key, *((output_key,) if output_key is not None else ())):
+            if key not in read:
+                column = read[key] = list(map(itemgetter(key), values))
+                if list(map(type, column)).count(str) != count:
+                    return None
+        texts = self.texts(values[0])
+        if texts is None:  # pragma: no cover - text_keys and texts disagree: a shape definition bug
+            return None
+        outputs = read[output_key] if output_key is not None else [""] * count
+        return read[input_key], outputs, texts[2]
+
+    def _judge_keys(self, signature: tuple[str, ...]) -> tuple[str, ...] | None:
         """``None`` when keys alone rule the quick check out, else the keys whose values must be
-        strings."""
+        strings (in the record's order)."""
+        keys = frozenset(signature)
         if not self._required <= keys:
             return None
         if self._any_of and not any(group <= keys for group in self._any_of):
@@ -131,7 +176,7 @@ class Shape:
         # Keys the quick check does not understand (arrays, objects) go to the full validator.
         if self._allowed is not None and not keys <= self._strings:
             return None
-        return tuple(k for k in keys if k in self._strings)
+        return tuple(k for k in signature if k in self._strings)
 
     def canonical(self, value: Mapping[str, Any]) -> tuple[str, str, Mapping[str, str], Adapted | None] | None:
         """The record's canonical ``(input, output, fields, conversation)``: ``fields`` are record keys
@@ -169,9 +214,7 @@ def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterabl
         for key in value:
             if isinstance(instance, dict) and key not in instance:
                 yield Violation("missing", where + pointer(key), f"required field '{key}' is missing")
-    elif error.validator == "anyOf" and all(
-        set(sub) == {"required"} for sub in value
-    ):
+    elif error.validator == "anyOf" and all(set(sub) == {"required"} for sub in value):
         # Point at what the closest alternative lacks: a TRL pair without "rejected" is missing
         # "/rejected", not the first key of the DPO alternative.
         groups: list[list[str]] = [sub["required"] for sub in value]
@@ -210,5 +253,3 @@ def _to_violations(error: ValidationError, schema: Mapping[str, Any]) -> Iterabl
 def article(noun: str) -> str:
     """``noun`` with its indefinite article (``"an array"``, ``"a string"``)."""
     return ("an " if noun[:1] in "aeiou" else "a ") + noun
-
-
