@@ -13,7 +13,8 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from validator.api import FileFacts, Record
-from validator.readers import jsonl, read_records
+from validator.readers import decode, jsonl, read_records
+from validator.readers.decode import LineSource
 
 _LINES = st.sampled_from(
     [
@@ -44,7 +45,7 @@ def _records(data: bytes) -> list[tuple[Any, ...]]:
 
 def _line_by_line(data: bytes, monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     with monkeypatch.context() as patch:
-        patch.setattr(jsonl, "_parsed_block", lambda block, index: None)
+        patch.setattr(jsonl, "_parsed_block", lambda lines, first, index: None)
         return _records(data)
 
 
@@ -122,3 +123,44 @@ def test_may_hold_big_int_is_a_run_of_19_ascii_digits(text: str) -> None:
     event(f"holds a long run: {expected}")
     assert may_hold_big_int(text) is expected
     assert may_hold_big_int(text.encode("utf-8", "surrogatepass")) is expected
+
+
+# -- LineSource.blocks: the lines of LineSource.__iter__, grouped ------------------------------------
+
+_PIECES = st.sampled_from([b"a", b"{}", b"\n", b"\r\n", b"\r", b"", b"x" * 40, b"\xc3\xa9", b"\xff", b" "])
+
+
+def _sources(data: bytes) -> tuple[LineSource, LineSource]:
+    return (
+        LineSource(io.BytesIO(data), FileFacts(path="x", format="jsonl")),
+        LineSource(io.BytesIO(data), FileFacts(path="x", format="jsonl")),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_PIECES, max_size=60).map(b"".join),
+    st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe"]),
+    st.integers(1, 5),
+    st.sampled_from([5, 16, 64, 4096]),
+    st.sampled_from([3, 8, 100, 65536]),
+)
+def test_blocks_are_the_lines_grouped(data: bytes, bom: bytes, size: int, head: int, chunk: int) -> None:
+    """Whatever the head size (lines cut at its end), the read size (lines cut between reads),
+    the byte order mark (UTF-16 reads as text) and line ends (CR only reads by CR)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(decode, "HEAD_BYTES", head)
+        patch.setattr(decode, "_BLOCK_BYTES", chunk)
+        by_line, by_block = _sources(bom + data)
+        lines = list(by_line)
+        blocks = list(by_block.blocks(size))
+    assert all(0 < len(block) <= size for _, block in blocks)
+    assert [(first + k, line) for first, block in blocks for k, line in enumerate(block)] == lines
+
+
+def test_a_file_larger_than_a_read_is_read_in_blocks_of_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(decode, "_BLOCK_BYTES", 100)
+    data = b"".join(b'{"text_input": "q%d", "output": "a"}\n' % i for i in range(1000)) + b'{"last": 1}'
+    records = _records(data)
+    assert [r[:2] for r in records] == [(i, i) for i in range(1, 1002)]
+    assert records[-1][2] == '{"last": 1}'

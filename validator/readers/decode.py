@@ -17,8 +17,8 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
-from collections.abc import Iterator
-from itertools import chain
+from collections.abc import Iterator, Sequence
+from itertools import chain, islice
 from typing import BinaryIO
 
 import chardet
@@ -134,6 +134,37 @@ class LineSource:
             return self._cr_lines() if self.cr_only else self._byte_lines()
         return self._text_lines()
 
+    def blocks(self, size: int) -> Iterator[tuple[int, Sequence[bytes | str]]]:
+        """The lines of :meth:`__iter__` in blocks of at most ``size``: ``(first line number, lines)``.
+        A byte-mode file is read a block at a time by the stream's own ``readlines``."""
+        if self.binary and not self.cr_only:
+            return self._byte_blocks(size)
+        return self._grouped(size)
+
+    def _byte_blocks(self, size: int) -> Iterator[tuple[int, list[bytes]]]:
+        lineno = 0
+        pending = b""
+        # The head is replayed first, then the remainder of the stream, as in _byte_lines.
+        for source in (io.BytesIO(self._head), self._stream):
+            while lines := source.readlines(_BLOCK_BYTES):
+                if pending:
+                    lines[0] = pending + lines[0]
+                    pending = b""
+                if not lines[-1].endswith(b"\n"):
+                    pending = lines.pop()  # a line cut at the head boundary or the last line of the file
+                for start in range(0, len(lines), size):
+                    block = lines[start : start + size]
+                    yield lineno + 1, block
+                    lineno += len(block)
+        if pending:
+            yield lineno + 1, [pending]
+
+    def _grouped(self, size: int) -> Iterator[tuple[int, list[bytes | str]]]:
+        lines = iter(self)
+        while block := list(islice(lines, size)):
+            linenos, texts = zip(*block, strict=True)
+            yield linenos[0], list(texts)
+
     def _byte_lines(self) -> Iterator[tuple[int, bytes | str]]:
         lineno = 0
         rest = io.BytesIO(self._head)
@@ -207,6 +238,8 @@ class LineSource:
 
 #: Block size for reading a file whose lines end in CR.
 _CR_BLOCK = 1024 * 1024
+#: Bytes of lines read at a time by :meth:`LineSource.blocks` (whole lines: a longer line is read whole).
+_BLOCK_BYTES = 64 * 1024
 
 
 # Fewer bytes than this are too little evidence to call a file without a BOM UTF-16 or UTF-32 (a

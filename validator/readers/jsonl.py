@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import islice
+from collections.abc import Iterator, Sequence
 from typing import cast
 
 import orjson
@@ -34,46 +33,45 @@ def read_jsonl(source: LineSource) -> Iterator[Record]:
         # Read line by line all the same (so every record is linted at its line), but JSON Lines
         # readers split on LF: to them the whole file is one line that does not parse.
         yield Record(index=0, line=1, error=ParseError(CR_ONLY, 1, None))
-    lines = iter(source)
     index = 0
     # Lines are taken a block at a time. A block of UTF-8 lines that all parse as they are (almost
     # every block) is read in a few C calls; any other block is read line by line.
-    while block := list(islice(lines, _BLOCK_RECORDS)):
+    for first, lines in source.blocks(_BLOCK_RECORDS):
         # Bytes lines (byte mode) that are UTF-8 so far: a block that parses in full is the usual case.
-        records = _parsed_block(block, index) if source.binary and source.utf8 else None
+        records = _parsed_block(cast("Sequence[bytes]", lines), first, index) if source.binary and source.utf8 else None
         if records is None:
-            records = _one_by_one(source, block, index)
+            records = _one_by_one(source, first, lines, index)
             index = max(index, max(record.index for record in records))
         else:
             index += len(records)
         yield from records
 
 
-def _parsed_block(block: list[tuple[int, bytes | str]], index: int) -> list[Record] | None:
-    """The records of ``block`` (bytes lines after record ``index``) when every line parses with
-    orjson as it is, with no run of digits that may be an integer beyond 64 bits; else None."""
-    linenos, texts = zip(*block, strict=True)
-    lines = cast("tuple[bytes, ...]", texts)
+def _parsed_block(lines: Sequence[bytes], first: int, index: int) -> list[Record] | None:
+    """The records of ``lines`` (bytes lines from line ``first``, after record ``index``) when every
+    line parses with orjson as it is, with no run of digits that may be an integer beyond 64 bits;
+    else None."""
     if may_hold_big_int(b"".join(lines)):  # lines end with a line break: no run of digits spans two
         return None
     try:
         values = list(map(orjson.loads, lines))  # a blank line does not parse either
     except orjson.JSONDecodeError:
         return None
-    records = list(map(Record, range(index + 1, index + 1 + len(values)), linenos, values))
+    count = len(values)
+    records = list(map(Record, range(index + 1, index + 1 + count), range(first, first + count), values))
     check_block(records, lines)
     return records
 
 
-def _one_by_one(source: LineSource, block: list[tuple[int, bytes | str]], index: int) -> list[Record]:
-    """The records of ``block`` (the lines after record ``index``), line by line: blank lines,
-    lines that do not parse (with a precise error), other encodings, integers beyond 64 bits."""
+def _one_by_one(source: LineSource, first: int, lines: Sequence[bytes | str], index: int) -> list[Record]:
+    """The records of ``lines`` (from line ``first``, after record ``index``), line by line: blank
+    lines, lines that do not parse (with a precise error), other encodings, integers beyond 64 bits."""
     found: list[Record] = []
     # The records orjson parsed straight from their lines, and the lines: checked for repeated keys
     # together. Any other record ends the run, so records stay in file order.
     parsed: list[Record] = []
     texts: list[bytes] = []
-    for lineno, line in block:
+    for lineno, line in enumerate(lines, start=first):
         if not line or line.isspace():  # no stripped copy of every line
             found += _checked(parsed, texts)
             parsed, texts = [], []
