@@ -135,8 +135,9 @@ class LineSource:
         return self._text_lines()
 
     def blocks(self, size: int) -> Iterator[tuple[int, Sequence[bytes | str]]]:
-        """The lines of :meth:`__iter__` in blocks of at most ``size``: ``(first line number, lines)``.
-        A byte-mode file is read a block at a time by the stream's own ``readlines``."""
+        """The lines of :meth:`__iter__` in blocks of at most ``size``: ``(first line number, lines)``,
+        the lines of a block numbered on from the first. A byte-mode file is read a block at a time
+        by the stream's own ``readlines`` (no Python step per line)."""
         if self.binary and not self.cr_only:
             return self._byte_blocks(size)
         return self._grouped(size)
