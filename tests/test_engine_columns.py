@@ -134,6 +134,7 @@ _LINES = st.sampled_from(
         '{"text_input": "a number", "output": 7}',
         '{"text_input": "", "output": ""}',
         '{"textInput": "camel case", "output": "y"}',
+        '{"text_input": "a repeated key", "text_input": "again", "output": "z"}',  # S007, last value read
         '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}',
         "",
         "not json",
