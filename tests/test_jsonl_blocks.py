@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -156,6 +157,11 @@ def test_blocks_are_the_lines_grouped(data: bytes, bom: bytes, size: int, head: 
         blocks = list(by_block.blocks(size))
     assert all(0 < len(block) <= size for _, block in blocks)
     assert [(first + k, line) for first, block in blocks for k, line in enumerate(block)] == lines
+    if by_line.binary and not by_line.cr_only:
+        # Both ways read the bytes by one mechanism: hold it to the file's bytes (after any UTF-8
+        # byte order mark) cut after each LF.
+        expected = [piece for piece in re.split(b"(?<=\n)", data) if piece]
+        assert lines == list(enumerate(expected, start=1))
 
 
 def test_a_file_larger_than_a_read_is_read_in_blocks_of_lines(monkeypatch: pytest.MonkeyPatch) -> None:

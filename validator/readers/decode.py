@@ -145,7 +145,7 @@ class LineSource:
     def _byte_blocks(self, size: int) -> Iterator[tuple[int, list[bytes]]]:
         lineno = 0
         pending = b""
-        # The head is replayed first, then the remainder of the stream, as in _byte_lines.
+        # The head is replayed first, then the remainder of the stream.
         for source in (io.BytesIO(self._head), self._stream):
             while lines := source.readlines(_BLOCK_BYTES):
                 if pending:
@@ -167,22 +167,9 @@ class LineSource:
             yield linenos[0], list(texts)
 
     def _byte_lines(self) -> Iterator[tuple[int, bytes | str]]:
-        lineno = 0
-        rest = io.BytesIO(self._head)
-        # The head is replayed first, then the remainder of the stream, line by line.
-        pending = b""
-        for chunk_source in (rest, self._stream):
-            for piece in chunk_source:
-                if pending:
-                    piece = pending + piece
-                    pending = b""
-                if not piece.endswith(b"\n"):
-                    pending = piece  # a line cut at the head boundary or the last line of the file
-                    continue
-                lineno += 1
-                yield lineno, piece
-        if pending:
-            yield lineno + 1, pending
+        # One reading of the bytes for both ways of taking them: the blocks, flattened.
+        for first, block in self._byte_blocks(_LINES_PER_BLOCK):
+            yield from enumerate(block, start=first)
 
     def _cr_lines(self) -> Iterator[tuple[int, bytes | str]]:
         """Byte lines ending in CR (the stream is read in blocks: ``readline`` splits on LF only)."""
@@ -241,6 +228,8 @@ class LineSource:
 _CR_BLOCK = 1024 * 1024
 #: Bytes of lines read at a time by :meth:`LineSource.blocks` (whole lines: a longer line is read whole).
 _BLOCK_BYTES = 64 * 1024
+#: Lines per block when the lines are taken one by one (any size serves; it only splits a read).
+_LINES_PER_BLOCK = 1024
 
 
 # Fewer bytes than this are too little evidence to call a file without a BOM UTF-16 or UTF-32 (a
