@@ -11,6 +11,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
@@ -118,3 +120,29 @@ def test_run_quick_prints_the_tables(tmp_path: Path) -> None:
         "bench_10000.csv",
         "bench_10000.jsonl",
     ]
+
+
+def test_children_keep_compiled_bytecode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The timed commands start as an installed tool does, even from a shell that turns bytecode
+    caching off: otherwise every run would pay for compiling every module again."""
+    import run
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("TUNELINT_BENCH_PROBE", "kept")
+    done = run.child(
+        [sys.executable, "-c", "import os, sys; print(sys.dont_write_bytecode, os.environ['TUNELINT_BENCH_PROBE'])"]
+    )
+    assert done.stdout.split() == ["False", "kept"]
+
+
+def test_select_reaches_tunelint(tmp_path: Path) -> None:
+    """``--select`` times only the chosen rules: it is passed to the measured command (an unknown
+    selector makes tunelint, and so the benchmark, fail)."""
+    argv = [sys.executable, str(BENCHMARKS / "run.py"), "--sizes", "1000", "--formats", "jsonl"]
+    argv += ["--keep", str(tmp_path)]
+    done = subprocess.run([*argv, "--select", "F001"], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "lint --select F001;" in done.stdout
+    bad = subprocess.run([*argv, "--select", "Z999"], capture_output=True, text=True, timeout=300, check=False)
+    assert bad.returncode != 0
+    assert "Z999" in bad.stderr
