@@ -68,8 +68,6 @@ def _texts(batch: Batch) -> tuple[list[str], Callable[[int], Owner]]:
     return texts, owners.__getitem__
 
 
-
-
 def _system_field(example: Example, value: str) -> str | None:
     """The pointer of a system instruction kept outside the turns (Vertex ``systemInstruction``,
     ShareGPT ``system``): the text part that holds ``value`` when there are parts."""

@@ -129,68 +129,83 @@ def _capitals() -> list[Pair]:
 def _rewrites() -> list[Pair]:
     return [
         ('Rewrite "The cat chased the mouse." in the passive voice.', "The mouse was chased by the cat."),
-        ('Put this sentence in the past tense. "She walks to school every day."',
-         "She walked to school every day."),
-        ("Make this more formal, please.\nhey, can u send me the report by friday?",
-         "Could you please send me the report by Friday?"),
-        ('Correct the grammar in "Me and him goes to the market on Sundays."',
-         "He and I go to the market on Sundays."),
-        ('Shorten "In spite of the fact that it was raining, we decided to go out." without changing '
-         "its meaning.", "Although it was raining, we went out."),
-        ("Change every noun to the plural. The child fed the goose and the mouse.",
-         "The children fed the geese and the mice."),
+        ('Put this sentence in the past tense. "She walks to school every day."', "She walked to school every day."),
+        (
+            "Make this more formal, please.\nhey, can u send me the report by friday?",
+            "Could you please send me the report by Friday?",
+        ),
+        ('Correct the grammar in "Me and him goes to the market on Sundays."', "He and I go to the market on Sundays."),
+        (
+            'Shorten "In spite of the fact that it was raining, we decided to go out." without changing its meaning.',
+            "Although it was raining, we went out.",
+        ),
+        (
+            "Change every noun to the plural. The child fed the goose and the mouse.",
+            "The children fed the geese and the mice.",
+        ),
         ('Turn "Close the window." into a polite request.', "Would you mind closing the window?"),
-        ("Rewrite in the active voice. The letter was signed by the manager.",
-         "The manager signed the letter."),
-        ('Combine into one sentence. "The museum opens at nine." "It closes at five."',
-         "The museum opens at nine and closes at five."),
-        ('Make "The results were bad." sound more neutral and specific.',
-         "The results fell short of our targets."),
-        ("Fix the spelling mistakes in this line.\nI recieved a seperate package tommorow.",
-         "I received a separate package tomorrow."),
+        ("Rewrite in the active voice. The letter was signed by the manager.", "The manager signed the letter."),
+        (
+            'Combine into one sentence. "The museum opens at nine." "It closes at five."',
+            "The museum opens at nine and closes at five.",
+        ),
+        ('Make "The results were bad." sound more neutral and specific.', "The results fell short of our targets."),
+        (
+            "Fix the spelling mistakes in this line.\nI recieved a seperate package tommorow.",
+            "I received a separate package tomorrow.",
+        ),
         ('Express "It is raining very heavily" using an idiom.', "It's raining cats and dogs."),
-        ('Rewrite "Everybody must bring their own lunch" so that it addresses the reader directly.',
-         "You must bring your own lunch."),
-        ("Convert this statement into a yes/no question. The bus leaves at noon.",
-         "Does the bus leave at noon?"),
-        ('Simplify for a young reader, "Precipitation is anticipated throughout the afternoon."',
-         "It will probably rain this afternoon."),
-        ("Rewrite the following as reported speech.\nTom said, \"I am tired.\"",
-         "Tom said that he was tired."),
-        ('Make this sentence negative. "We have finished the project."',
-         "We have not finished the project."),
-        ('Change "I will call you tomorrow" to the future continuous tense.',
-         "I will be calling you tomorrow."),
+        (
+            'Rewrite "Everybody must bring their own lunch" so that it addresses the reader directly.',
+            "You must bring your own lunch.",
+        ),
+        ("Convert this statement into a yes/no question. The bus leaves at noon.", "Does the bus leave at noon?"),
+        (
+            'Simplify for a young reader, "Precipitation is anticipated throughout the afternoon."',
+            "It will probably rain this afternoon.",
+        ),
+        ('Rewrite the following as reported speech.\nTom said, "I am tired."', "Tom said that he was tired."),
+        ('Make this sentence negative. "We have finished the project."', "We have not finished the project."),
+        ('Change "I will call you tomorrow" to the future continuous tense.', "I will be calling you tomorrow."),
     ]
 
 
 def _definitions() -> list[Pair]:
     return [
-        ("Define photosynthesis in one sentence.",
-         "Photosynthesis is the process by which plants use sunlight, water and carbon dioxide to make "
-         "sugar and release oxygen."),
+        (
+            "Define photosynthesis in one sentence.",
+            "Photosynthesis is the process by which plants use sunlight, water and carbon dioxide to make "
+            "sugar and release oxygen.",
+        ),
         ("What does the word 'ephemeral' mean?", "Lasting for a very short time."),
-        ("Explain what a prime number is.",
-         "A prime number is a whole number greater than 1 whose only divisors are 1 and itself."),
+        (
+            "Explain what a prime number is.",
+            "A prime number is a whole number greater than 1 whose only divisors are 1 and itself.",
+        ),
         ("In plain words, what is inflation?", "A general rise in prices, so money buys less over time."),
         ("what is a haiku", "A short Japanese poem of three lines, traditionally of 5, 7 and 5 syllables."),
         ("Give a one-line definition of a noun.", "A word that names a person, place, thing or idea."),
-        ("Could you tell me what an isthmus is?",
-         "A narrow strip of land that connects two larger land areas and has water on both sides."),
-        ("Describe the term 'metaphor' briefly.",
-         "A figure of speech that describes something by saying it is something else, "
-         "as in \"time is a thief\"."),
-        ("What is meant by the median of a list of numbers?",
-         "The middle value once the numbers are sorted; with an even count, the mean of the two middle "
-         "values."),
-        ("Explain 'photosphere' to a ten-year-old.",
-         "It's the glowing surface of the Sun, the part we see shining."),
-        ("Briefly, what is a palindrome?", "A word or phrase that reads the same backwards, like \"level\"."),
+        (
+            "Could you tell me what an isthmus is?",
+            "A narrow strip of land that connects two larger land areas and has water on both sides.",
+        ),
+        (
+            "Describe the term 'metaphor' briefly.",
+            'A figure of speech that describes something by saying it is something else, as in "time is a thief".',
+        ),
+        (
+            "What is meant by the median of a list of numbers?",
+            "The middle value once the numbers are sorted; with an even count, the mean of the two middle values.",
+        ),
+        ("Explain 'photosphere' to a ten-year-old.", "It's the glowing surface of the Sun, the part we see shining."),
+        ("Briefly, what is a palindrome?", 'A word or phrase that reads the same backwards, like "level".'),
         ("What is erosion?", "The wearing away of rock or soil by wind, water or ice."),
         ("Define the word 'frugal'.", "Careful not to waste money or resources."),
         ("What's an algorithm?", "A precise, step-by-step procedure for solving a problem."),
-        ("Explain in a sentence what a vaccine does.",
-         "A vaccine trains the immune system to recognise a germ so the body can fight it off quickly later."),
+        (
+            "Explain in a sentence what a vaccine does.",
+            "A vaccine trains the immune system to recognise a germ so the body can fight it off quickly later.",
+        ),
         ("Tell me what 'biodiversity' refers to.", "The variety of living things in a place or on Earth as a whole."),
         ("What does a thermometer measure?", "Temperature"),
         ("In geometry, what is a right angle?", "An angle of exactly 90 degrees, a quarter turn."),
@@ -215,8 +230,7 @@ def _word_games() -> list[Pair]:
         ("Name a word that means both a tree part and a piece of luggage.", "trunk"),
         ("Give the past tense of 'swim'.", "swam"),
         ("Capitalise the title 'a tale of two cities'.", "A Tale of Two Cities"),
-        ("Which is heavier, a kilogram of feathers or a kilogram of iron?",
-         "Neither; they both weigh one kilogram."),
+        ("Which is heavier, a kilogram of feathers or a kilogram of iron?", "Neither; they both weigh one kilogram."),
         ("What comes next in the series 2, 4, 8, 16?", "32"),
         ("Sort 9, 2, 7 and 4 from smallest to largest.", "2, 4, 7, 9"),
         ("Put these words in alphabetical order. pear, fig, date, kiwi", "date, fig, kiwi, pear"),
@@ -254,17 +268,18 @@ _FACTS: list[Pair] = [
 
 _LISTS: list[Pair] = [
     ("List three primary colours, one per line.", "Red\nYellow\nBlue"),
-    ("Write a haiku about rain.",
-     "Soft rain on the roof\nthe gutter hums a low tune\nthe whole street listens"),
-    ("Give two tips for saving energy at home as a bulleted list.",
-     "- Switch off lights in empty rooms.\n- Wash clothes at a lower temperature."),
-    ("Name the four seasons in order, starting with spring, separated by commas.",
-     "spring, summer, autumn, winter"),
-    ("Write the steps to make a cup of tea, numbered.",
-     "1. Boil water.\n2. Put a tea bag in a cup.\n3. Pour the water and wait three minutes.\n"
-     "4. Remove the bag and add milk if you like."),
-    ("Give me a short packing list for a day hike.",
-     "water bottle\nsandwiches\nrain jacket\nmap\nsun cream"),
+    ("Write a haiku about rain.", "Soft rain on the roof\nthe gutter hums a low tune\nthe whole street listens"),
+    (
+        "Give two tips for saving energy at home as a bulleted list.",
+        "- Switch off lights in empty rooms.\n- Wash clothes at a lower temperature.",
+    ),
+    ("Name the four seasons in order, starting with spring, separated by commas.", "spring, summer, autumn, winter"),
+    (
+        "Write the steps to make a cup of tea, numbered.",
+        "1. Boil water.\n2. Put a tea bag in a cup.\n3. Pour the water and wait three minutes.\n"
+        "4. Remove the bag and add milk if you like.",
+    ),
+    ("Give me a short packing list for a day hike.", "water bottle\nsandwiches\nrain jacket\nmap\nsun cream"),
     ("Suggest three names for a small bakery.", "Rising Crust\nThe Warm Loaf\nFlour & Hearth"),
     ("List the planets closer to the Sun than Earth.", "Mercury and Venus"),
 ]
@@ -291,7 +306,7 @@ _PARAGRAPHS: list[Pair] = [
     (
         "Give a title for this short story opening. The lighthouse keeper had not seen a ship in nine "
         "days. Each night he lit the lamp anyway, polished the lens and wrote the same line in the log, "
-        "\"No vessels sighted.\" On the tenth night, something answered his light from far out at sea.",
+        '"No vessels sighted." On the tenth night, something answered his light from far out at sea.',
         "The Answering Light",
     ),
     (
@@ -446,7 +461,10 @@ def too_long() -> bytes:
     pairs[15] = (_filler(40_000, "Record sixteen."), "An input exactly at the limit.")
     pairs[20] = ("Write an answer exactly at the limit.", _filler(5_000, "Record twenty-one."))
     assert [len(pairs[5][0]), len(pairs[10][1]), len(pairs[15][0]), len(pairs[20][1])] == [
-        40_001, 5_001, 40_000, 5_000,
+        40_001,
+        5_001,
+        40_000,
+        5_000,
     ]
     return jsonl(records_of(pairs))
 

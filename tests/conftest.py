@@ -64,6 +64,7 @@ def read_terminal(master: int) -> bytes:
         chunks.append(chunk)
     return b"".join(chunks)
 
+
 @pytest.fixture
 def small_shards(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Shard files of a few hundred kilobytes, and record how many ranges each sharded lint used."""

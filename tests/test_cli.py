@@ -30,7 +30,16 @@ S_CODES = [f"S00{i}" for i in range(1, 7)]
 L_CODES = [f"L00{i}" for i in range(1, 5)]
 ALL_CODES = F_CODES + S_CODES + L_CODES
 ENVELOPE_FILE_KEYS = {
-    "path", "format", "schema", "profile", "task", "task_inferred", "records", "bytes", "encoding", "stats",
+    "path",
+    "format",
+    "schema",
+    "profile",
+    "task",
+    "task_inferred",
+    "records",
+    "bytes",
+    "encoding",
+    "stats",
 }
 FINDING_KEYS = {"code", "name", "severity", "message", "path", "line", "record", "field", "related", "fixable"}
 
@@ -40,13 +49,17 @@ FINDING_KEYS = {"code", "name", "severity", "message", "path", "line", "record",
 _TEMPLATES: tuple[tuple[str, str], ...] = (
     ("What is {a} plus {b}?", "{a} plus {b} equals {s}."),
     ("Add {a} and {b} and tell me the result", "The result is {s}"),
-    ("I had {a} marbles and a friend gave me {b} more. How many marbles do I have now?",
-     "You now have {s} marbles."),
-    ("A train leaves the station carrying {a} passengers; {b} more board at the next stop. "
-     "How many passengers are on board", "There are {s} passengers on board."),
+    ("I had {a} marbles and a friend gave me {b} more. How many marbles do I have now?", "You now have {s} marbles."),
+    (
+        "A train leaves the station carrying {a} passengers; {b} more board at the next stop. "
+        "How many passengers are on board",
+        "There are {s} passengers on board.",
+    ),
     ("Please compute the sum of {a} and {b}.", "Sum: {s}"),
-    ("My shop sold {a} mugs on Monday and {b} on Tuesday. Total mugs sold over both days?",
-     "Across the two days the shop sold {s} mugs, which is a decent start to the week."),
+    (
+        "My shop sold {a} mugs on Monday and {b} on Tuesday. Total mugs sold over both days?",
+        "Across the two days the shop sold {s} mugs, which is a decent start to the week.",
+    ),
     ("Could you help with homework? The exercise asks for {a} + {b}", "Sure! {a} + {b} = {s}"),
 )
 
@@ -57,10 +70,12 @@ def varied_records(n: int, start: int = 0) -> list[dict[str, str]]:
     for i in range(start, start + n):
         a, b = 7 * i + 3, 11 * i + 5
         question, answer = _TEMPLATES[i % len(_TEMPLATES)]
-        records.append({
-            "text_input": question.format(a=a, b=b),
-            "output": answer.format(a=a, b=b, s=a + b),
-        })
+        records.append(
+            {
+                "text_input": question.format(a=a, b=b),
+                "output": answer.format(a=a, b=b, s=a + b),
+            }
+        )
     return records
 
 
@@ -221,7 +236,11 @@ TOOL_ERRORS: dict[str, Callable[[Path, Path], list[str]]] = {
     "discovered bad config key": _discovered_bad_key,
     "--config missing": lambda tmp, clean: ["lint", "--config", str(tmp / "none.toml"), str(clean)],
     "--config with --isolated": lambda tmp, clean: [
-        "lint", "--config", str(clean.with_name("x.toml")), "--isolated", str(clean)
+        "lint",
+        "--config",
+        str(clean.with_name("x.toml")),
+        "--isolated",
+        str(clean),
     ],
     "rule NOPE": lambda tmp, clean: ["rule", "NOPE"],
 }
@@ -298,8 +317,10 @@ def test_default_selection(many: Path) -> None:
         (["--ignore", "ALL"], set()),
         (["--select", "L", "--extend-select", "S003"], {"L003", "S003"}),
         (["--select", "F", "--extend-select", "S00,L003"], {"F006", "S003", "S004", "S006", "L003"}),
-        (["--select", "F006", "--extend-select", "S006", "--extend-select", "unexpected-field"],
-         {"F006", "S004", "S006"}),
+        (
+            ["--select", "F006", "--extend-select", "S006", "--extend-select", "unexpected-field"],
+            {"F006", "S004", "S006"},
+        ),
         (["--extend-select", "S003"], {"F006", "S003", "S004", "S006", "L003"}),
         (["--select", "ALL", "--ignore", "F,L"], {"S003", "S004", "S006"}),
         (["--select", "S", "--ignore", "S004"], {"S003", "S006"}),
@@ -467,9 +488,15 @@ def _paths(env: dict[str, Any]) -> list[str]:
 
 def test_directory_is_searched_recursively_skipping_hidden(tree: Path) -> None:
     code, env = run_json("data")
-    assert sorted(_paths(env)) == sorted([
-        "data/a.jsonl", "data/e.json", "data/sub/b.csv", "data/sub/d.ndjson", "data/sub/deeper/c.tsv",
-    ])
+    assert sorted(_paths(env)) == sorted(
+        [
+            "data/a.jsonl",
+            "data/e.json",
+            "data/sub/b.csv",
+            "data/sub/d.ndjson",
+            "data/sub/deeper/c.tsv",
+        ]
+    )
     assert code == 0
     formats = {Path(f["path"]).name: f["format"] for f in env["files"]}
     assert formats == {"a.jsonl": "jsonl", "b.csv": "csv", "c.tsv": "tsv", "d.ndjson": "jsonl", "e.json": "json"}
@@ -585,7 +612,9 @@ def test_rules_json() -> None:
         assert rule["severity"] in ("error", "warning", "info")
         assert isinstance(rule["fixable"], bool)
     assert (rules["L001"]["name"], rules["L001"]["severity"], rules["L001"]["fixable"]) == (
-        "input-too-long", "error", False,
+        "input-too-long",
+        "error",
+        False,
     )
     assert (rules["F004"]["severity"], rules["F004"]["fixable"]) == ("warning", True)
     assert (rules["F006"]["severity"], rules["F006"]["fixable"]) == ("info", True)
@@ -741,7 +770,13 @@ def _run_script(
     environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TUNELINT_DEBUG")}
     environ.update(env or {})
     return subprocess.run(
-        [_script(), *args], cwd=cwd, env=environ, input=stdin, capture_output=True, text=True, timeout=120,
+        [_script(), *args],
+        cwd=cwd,
+        env=environ,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
 
@@ -777,8 +812,9 @@ def test_script_tool_errors(tmp_path: Path, clean: Path) -> None:
 
 def test_script_stdin_rules_and_version(tmp_path: Path) -> None:
     text = "".join(json.dumps(r) + "\n" for r in varied_records(25))
-    done = _run_script("lint", "--isolated", "--output-format", "json", "--format-in", "jsonl", "-",
-                       cwd=tmp_path, stdin=text)
+    done = _run_script(
+        "lint", "--isolated", "--output-format", "json", "--format-in", "jsonl", "-", cwd=tmp_path, stdin=text
+    )
     assert done.returncode == 0, done.stderr
     env = json.loads(done.stdout)
     assert env["files"][0]["records"] == 25

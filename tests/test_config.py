@@ -319,7 +319,8 @@ def test_exclude_of_a_nested_config_applies_when_linting_from_above(tmp_path: Pa
     dataset(tmp_path / "other", "skip_not_here.jsonl")
     _, env = lint_json(".")
     assert sorted(Path(f["path"]).as_posix() for f in env["files"]) == [
-        "other/skip_not_here.jsonl", "proj/keep.jsonl",
+        "other/skip_not_here.jsonl",
+        "proj/keep.jsonl",
     ]
 
 
@@ -348,7 +349,9 @@ def test_rule_options(tmp_path: Path) -> None:
 
 
 def test_config_with_every_key(tmp_path: Path) -> None:
-    toml(tmp_path / "tunelint.toml", """
+    toml(
+        tmp_path / "tunelint.toml",
+        """
 profile = "gemini"
 task = "summarization"
 select = ["S", "L"]
@@ -367,7 +370,8 @@ S006 = "error"
 
 [rules.S006]
 values = ["nan"]
-""")
+""",
+    )
     records = varied_records(25)
     records[0]["output"] = "nan"
     records[1]["extra"] = "x"
@@ -386,7 +390,7 @@ values = ["nan"]
 
 CONFIG_ERRORS = {
     "unknown key": ('selcet = ["S"]\n', "selcet"),
-    "unknown key, far from any": ('colour = true\n', "colour"),
+    "unknown key, far from any": ("colour = true\n", "colour"),
     "select not a list": ("select = 5\n", "select"),
     "select with numbers": ("select = [1, 2]\n", "select"),
     "ignore not a list": ("ignore = {S = 1}\n", "ignore"),
@@ -397,7 +401,7 @@ CONFIG_ERRORS = {
     "per-file-ignores not a table": ('per-file-ignores = ["x"]\n', "per-file-ignores"),
     "per-file-ignores codes not a list": ('[per-file-ignores]\n"*.csv" = 3\n', "per-file-ignores"),
     "rules not a table": ('rules = "S006"\n', "rules"),
-    "rule options not a table": ('rules = {S006 = 1}\n', "S006"),
+    "rule options not a table": ("rules = {S006 = 1}\n", "S006"),
     "unknown fail-on": ('fail-on = "fatal"\n', "fail-on"),
     "fail-on not a string": ("fail-on = 2\n", "fail-on"),
     "unknown severity level": ('severity = {L004 = "fatal"}\n', "L004"),
@@ -438,7 +442,7 @@ def test_unknown_key_suggests_the_closest(tmp_path: Path) -> None:
     err = tool_error(str(dataset(tmp_path)))
     assert str(config) in err
     assert "did you mean 'extend-select'" in err
-    toml(tmp_path / "tunelint.toml", 'zzzzzz = 1\n')
+    toml(tmp_path / "tunelint.toml", "zzzzzz = 1\n")
     err = tool_error(str(dataset(tmp_path)))
     assert "zzzzzz" in err and "did you mean" not in err
 

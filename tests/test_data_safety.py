@@ -53,8 +53,6 @@ BIG_BYTES = 17 * 1024 * 1024  # above validator.shards.MIN_SHARD_BYTES, so --wor
 # -- helpers ----------------------------------------------------------------------------------------
 
 
-
-
 def snapshot(root: Path) -> dict[str, tuple[Any, ...]]:
     """Everything that a write, a rename, a chmod or a stray file would change under ``root``."""
     state: dict[str, tuple[Any, ...]] = {}
@@ -79,10 +77,6 @@ def assert_tool_error(code: int, out: str, err: str) -> None:
     assert "Traceback" not in out + err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("tunelint: error: "), err
-
-
-
-
 
 
 def qa(n: int, start: int = 0) -> list[dict[str, str]]:
@@ -115,7 +109,7 @@ def _generated(small: Path) -> None:
     rows = "".join(f'"{r["text_input"]}","{r["output"]}"\n' for r in qa(60))
     (gen / "good.csv").write_text("text_input,output\n" + rows, encoding="utf-8")
     (gen / "bad.csv").write_text('text_input,output\na,b,c\nd\n"open quote,x\n', encoding="utf-8")
-    tsv = "".join(f'{r["text_input"]}\t{r["output"]}\n' for r in qa(60))
+    tsv = "".join(f"{r['text_input']}\t{r['output']}\n" for r in qa(60))
     (gen / "good.tsv").write_text("text_input\toutput\n" + tsv, encoding="utf-8")
     (gen / "good.json").write_text(json.dumps(qa(40), indent=2), encoding="utf-8")
     (gen / "bad.json").write_text(json.dumps(qa(5), indent=2)[:-40], encoding="utf-8")
@@ -128,8 +122,15 @@ def _big(directory: Path) -> Path:
     lines: list[str] = []
     size, i = 0, 0
     while size < BIG_BYTES:
-        line = json.dumps({"text_input": f"Question {i}: what is {i} plus {i * 7}? " + "detail " * 8,
-                           "output": f"The sum of {i} and {i * 7} is {i * 8}."}) + "\n"
+        line = (
+            json.dumps(
+                {
+                    "text_input": f"Question {i}: what is {i} plus {i * 7}? " + "detail " * 8,
+                    "output": f"The sum of {i} and {i * 7} is {i * 8}.",
+                }
+            )
+            + "\n"
+        )
         lines.append(line)
         size += len(line)
         i += 1
@@ -220,22 +221,28 @@ def test_lint_subprocess_with_workers_leaves_inputs_untouched(frozen: Frozen, tm
     args = [str(TUNELINT), "lint", str(frozen.big), str(frozen.small), "--isolated", "--workers", "2"]
     done = subprocess.run(
         [*args, "--statistics", "--write-baseline", str(base), "--output-format", "json", "-o", str(report)],
-        capture_output=True, text=True, check=False, timeout=600,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     envelope = json.loads(report.read_text("utf-8"))
     records = {Path(f["path"]).name: f["records"] for f in envelope["files"]}
     assert records["big.jsonl"] == lines  # the whole file was read
-    done = subprocess.run([*args, "--baseline", str(base), "--output-format", "concise", "--statistics"],
-                          capture_output=True, text=True, check=False, timeout=600)
+    done = subprocess.run(
+        [*args, "--baseline", str(base), "--output-format", "concise", "--statistics"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     assert snapshot(frozen.root) == before
     assert temp_files(tmp_path) == []
 
 
-def test_library_lint_leaves_inputs_untouched(
-    frozen: Frozen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_library_lint_leaves_inputs_untouched(frozen: Frozen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import validator.shards as shards
 
     cuts: list[int] = []
@@ -279,8 +286,12 @@ def test_lint_refuses_to_write_a_report_or_baseline_over_an_input(tmp_path: Path
     link.symlink_to(data)
     before = snapshot(tmp_path)
     # The file itself, through a symlink, through another spelling, and found by a directory walk.
-    for target, linted in ((data, data), (link, data), (tmp_path / "data" / ".." / "data" / "train.jsonl", data),
-                           (data, tmp_path / "data")):
+    for target, linted in (
+        (data, data),
+        (link, data),
+        (tmp_path / "data" / ".." / "data" / "train.jsonl", data),
+        (data, tmp_path / "data"),
+    ):
         code, out, err = run_cli("lint", str(linted), "--isolated", option, str(target))
         assert_tool_error(code, out, err)
         assert str(target) in err
@@ -296,9 +307,11 @@ def test_lint_refuses_a_report_over_the_baseline_or_config_it_reads(tmp_path: Pa
     code, _, err = run_cli("lint", str(data), "--config", str(config), "--baseline", str(base))
     assert code == 0, err  # both are valid inputs: the refusals below are about the targets only
     before = snapshot(tmp_path)
-    for args in (["--isolated", "--baseline", str(base), "-o", str(base)],
-                 ["--config", str(config), "-o", str(config)],
-                 ["--config", str(config), "--write-baseline", str(config)]):
+    for args in (
+        ["--isolated", "--baseline", str(base), "-o", str(base)],
+        ["--config", str(config), "-o", str(config)],
+        ["--config", str(config), "--write-baseline", str(config)],
+    ):
         code, out, err = run_cli("lint", str(data), *args)
         assert_tool_error(code, out, err)
     assert snapshot(tmp_path) == before
@@ -345,8 +358,9 @@ def _wait_for_growing_temp(proc: subprocess.Popen[bytes], directory: Path, prefi
 @pytest.fixture(scope="module")
 def slow_fix_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """300k records: ``fix`` needs seconds to load them and about a second to write them."""
-    records = [{"text_input": f"Question {i}: " + "context " * 12, "output": f"Answer number {i}."}
-               for i in range(300_000)]
+    records = [
+        {"text_input": f"Question {i}: " + "context " * 12, "output": f"Answer number {i}."} for i in range(300_000)
+    ]
     return write_jsonl(tmp_path_factory.mktemp("slow") / "in.jsonl", records)
 
 
@@ -367,7 +381,8 @@ def test_signal_during_fix_leaves_the_old_output_byte_identical(
     out.write_bytes(old)
     proc = subprocess.Popen(
         [str(TUNELINT), "fix", str(slow_fix_input), "-o", str(out), "--force", "--isolated", "--strip"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         seen = _wait_for_growing_temp(proc, tmp_path, atomic.temp_prefix(str(out)), 1 << 20)
@@ -518,8 +533,9 @@ def test_split_replaces_both_files_or_neither(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp)
     monkeypatch.setattr(atomic.os, "fdopen", fdopen)
     monkeypatch.setattr(atomic.os, "replace", replace)
-    code, out_text, err = run_cli("fix", str(source), "-o", str(out), "--split", "validation=0.2", "--force",
-                                  "--isolated")
+    code, out_text, err = run_cli(
+        "fix", str(source), "-o", str(out), "--split", "validation=0.2", "--force", "--isolated"
+    )
     assert_tool_error(code, out_text, err)
     assert out.read_bytes() == b"old training\n" and val.read_bytes() == b"old validation\n"
     assert temp_files(tmp_path) == []
@@ -549,7 +565,11 @@ def test_real_file_size_limit_fails_cleanly(tmp_path: Path, writer: str) -> None
     source_hash = sha256(source)
     done = subprocess.run(
         [str(TUNELINT), *_writer_args(writer, source, target)],
-        capture_output=True, text=True, check=False, timeout=300, preexec_fn=_limited_file_size(64 * 1024),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        preexec_fn=_limited_file_size(64 * 1024),
     )
     assert_tool_error(done.returncode, done.stdout, done.stderr)
     assert os.strerror(errno.EFBIG) in done.stderr
@@ -614,8 +634,13 @@ def test_bad_target_is_exit_2_and_nothing_is_touched(tmp_path: Path, writer: str
 def test_bad_targets_in_a_real_process(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "data.jsonl", failing_records(50))
     target = _bad_target("read-only file", tmp_path)
-    done = subprocess.run([str(TUNELINT), *_writer_args("report", source, target)],
-                          capture_output=True, text=True, check=False, timeout=120)
+    done = subprocess.run(
+        [str(TUNELINT), *_writer_args("report", source, target)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert_tool_error(done.returncode, done.stdout, done.stderr)
     assert target.read_text() == "protected\n" and temp_files(target.parent) == []
 
@@ -673,7 +698,10 @@ def test_fix_refuses_to_write_its_input_in_every_spelling(tmp_path: Path) -> Non
     split_input = write_jsonl(tmp_path / "out.validation.jsonl", qa(30))
     before = snapshot(tmp_path)
     cases = [
-        (source, source, []), (source, link, []), (link, source, []), (hard, source, ["--dedupe"]),
+        (source, source, []),
+        (source, link, []),
+        (link, source, []),
+        (hard, source, ["--dedupe"]),
         (source, tmp_path / "." / "train.jsonl", ["--strip"]),
         (split_input, tmp_path / "out.jsonl", ["--split", "validation=0.2"]),
     ]
@@ -690,8 +718,13 @@ def test_fix_refuses_an_input_that_can_be_read_only_once(tmp_path: Path) -> None
     fifo = tmp_path / "data.jsonl"
     os.mkfifo(fifo)
     for source in (str(fifo), os.devnull):
-        done = subprocess.run([str(TUNELINT), "fix", source, "-o", str(tmp_path / "out.jsonl"), "--isolated"],
-                              capture_output=True, text=True, check=False, timeout=60)
+        done = subprocess.run(
+            [str(TUNELINT), "fix", source, "-o", str(tmp_path / "out.jsonl"), "--isolated"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
         assert_tool_error(done.returncode, done.stdout, done.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.jsonl"]
 
@@ -885,8 +918,12 @@ def _sharegpt(i: str, o: str) -> dict[str, Any]:
 
 
 BUILDERS: dict[str, Callable[[str, str], dict[str, Any]]] = {
-    "gemini": _gemini, "prompt-completion": _prompt, "alpaca": _alpaca,
-    "openai-chat": _openai, "vertex-gemini": _vertex, "sharegpt": _sharegpt,
+    "gemini": _gemini,
+    "prompt-completion": _prompt,
+    "alpaca": _alpaca,
+    "openai-chat": _openai,
+    "vertex-gemini": _vertex,
+    "sharegpt": _sharegpt,
 }
 FLAT = ("gemini", "prompt-completion", "alpaca")
 CONVERTIBLE = ("gemini", "prompt-completion")
@@ -904,8 +941,13 @@ def fix_cases(draw: st.DrawFn) -> dict[str, Any]:
     flat = (to_shape or shape) in ("gemini", *FLAT) and (to_shape is None or to_shape == "gemini")
     fmt = draw(st.sampled_from(["jsonl", "json", "csv", "tsv"] if flat else ["jsonl", "json"]))
     return {
-        "shape": shape, "pairs": pairs, "strip": draw(st.booleans()), "dedupe": draw(st.booleans()),
-        "to_shape": to_shape, "fmt": fmt, "split": draw(st.sampled_from([None, 0.3])),
+        "shape": shape,
+        "pairs": pairs,
+        "strip": draw(st.booleans()),
+        "dedupe": draw(st.booleans()),
+        "to_shape": to_shape,
+        "fmt": fmt,
+        "split": draw(st.sampled_from([None, 0.3])),
     }
 
 
@@ -948,8 +990,13 @@ def test_fix_preserves_every_record_except_the_documented_repairs(case: dict[str
         source_hash = sha256(source)
         out = d / f"out.{case['fmt']}"
         result = fix_file(
-            source, out, strip=case["strip"], dedupe=case["dedupe"], to_shape=case["to_shape"],
-            split=case["split"], seed=3,
+            source,
+            out,
+            strip=case["strip"],
+            dedupe=case["dedupe"],
+            to_shape=case["to_shape"],
+            split=case["split"],
+            seed=3,
         )
         expected, stripped, dropped = _expected(case)
         changes = {c.code: list(c.lines) for c in result.changes}
@@ -985,9 +1032,15 @@ def test_the_property_model_catches_a_fix_that_repeats_one_completion(
         return real([{**v, "output": values[0]["output"]} for v in values], fmt, header)
 
     monkeypatch.setattr(fix_module, "serialize", same_completion)
-    case = {"shape": "gemini", "pairs": [("a", "x"), ("b", "y")], "strip": False, "dedupe": False,
-            "to_shape": None, "fmt": "jsonl", "split": None}
+    case = {
+        "shape": "gemini",
+        "pairs": [("a", "x"), ("b", "y")],
+        "strip": False,
+        "dedupe": False,
+        "to_shape": None,
+        "fmt": "jsonl",
+        "split": None,
+    }
     source = write_jsonl(tmp_path / "in.jsonl", [_gemini(i, o) for i, o in case["pairs"]])
     fix_file(source, tmp_path / "out.jsonl")
     assert read_out(tmp_path / "out.jsonl") != _expected(case)[0]
-

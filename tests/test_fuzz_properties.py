@@ -211,7 +211,7 @@ def csv_line(row: list[str], delimiter: str, eol: str) -> str:
 def _blank_row(row: list[str], delimiter: str) -> bool:
     """A one-column row the csv module writes unquoted and that holds only whitespace: its line is
     blank, and blank lines are not rows (a quoted cell, ``""`` or ``"\t"`` in a TSV, is)."""
-    quoted = any(c in row[0] for c in "\r\n\"" + delimiter) if len(row) == 1 else True
+    quoted = any(c in row[0] for c in '\r\n"' + delimiter) if len(row) == 1 else True
     return len(row) == 1 and row[0] != "" and not row[0].strip() and not quoted
 
 

@@ -164,9 +164,7 @@ def both(path: Path | str) -> Outcome:
 def script(*args: str | bytes, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
     """Run the real ``tunelint`` console script (bytes in and out: paths may not be UTF-8)."""
     environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TUNELINT_DEBUG")}
-    return subprocess.run(
-        [_script(), *args], cwd=cwd, env=environ, capture_output=True, timeout=timeout, check=False
-    )
+    return subprocess.run([_script(), *args], cwd=cwd, env=environ, capture_output=True, timeout=timeout, check=False)
 
 
 def script_outcome(*args: str, cwd: Path) -> Outcome:

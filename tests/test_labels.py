@@ -229,8 +229,14 @@ def test_t005_caps_records_per_variant_and_summarises_the_rest() -> None:
 
 
 def _example(index: int, output: str) -> Example:
-    return Example(index=index, line=index, input_text=f"q{index}", output_text=output, schema="gemini",
-                   fields={"input": "/text_input", "output": "/output"})
+    return Example(
+        index=index,
+        line=index,
+        input_text=f"q{index}",
+        output_text=output,
+        schema="gemini",
+        fields={"input": "/text_input", "output": "/output"},
+    )
 
 
 def _ctx(labels: dict[str, int] | None, task: str = "classification") -> Context:

@@ -61,7 +61,9 @@ def test_lint_a_list_of_paths(tmp_path: Path) -> None:
     report = validator.lint([a, str(b)])
     assert [f.path for f in report.files] == [str(a), str(b)]
     assert [(Path(f.path).name, f.code, f.line) for f in report.findings] == [
-        ("a.jsonl", "L004", None), ("b.jsonl", "L004", None), ("b.jsonl", "S003", 3),
+        ("a.jsonl", "L004", None),
+        ("b.jsonl", "L004", None),
+        ("b.jsonl", "S003", 3),
     ]
 
 
@@ -71,7 +73,8 @@ def test_lint_a_directory(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "data" / ".git" / "c.jsonl", error_records())
     report = validator.lint(tmp_path / "data")
     assert sorted(Path(f.path).relative_to(tmp_path).as_posix() for f in report.files) == [
-        "data/a.jsonl", "data/nested/b.csv",
+        "data/a.jsonl",
+        "data/nested/b.csv",
     ]
     assert ("S003", 5) in codes_lines(report)  # CSV: header line 1, 4th row on line 5
     assert not report.ok
@@ -92,7 +95,10 @@ def test_list_of_dicts_numbers_records_from_one() -> None:
     records[24] = {"text_input": "last", "output": "x", "extra": 1}
     report = validator.lint(records)
     assert [(f.code, f.line, f.record) for f in report.findings] == [
-        ("L004", None, None), ("S003", 1, 1), ("S006", 10, 10), ("S004", 25, 25),
+        ("L004", None, None),
+        ("S003", 1, 1),
+        ("S006", 10, 10),
+        ("S004", 25, 25),
     ]
     for finding in report.findings:
         assert finding.line == finding.record

@@ -57,12 +57,16 @@ def test_the_guard_catches_a_connection(attempts: list[str]) -> None:
 
 
 @pytest.mark.parametrize("output_format", FORMATS)
-def test_every_sample_and_output_format_lints_offline(
-    output_format: str, attempts: list[str], tmp_path: Path
-) -> None:
+def test_every_sample_and_output_format_lints_offline(output_format: str, attempts: list[str], tmp_path: Path) -> None:
     report = tmp_path / f"report.{output_format}"
     code, _, err = run_cli(
-        "lint", "--isolated", "--output-format", output_format, "-o", str(report), "--statistics",
+        "lint",
+        "--isolated",
+        "--output-format",
+        output_format,
+        "-o",
+        str(report),
+        "--statistics",
         *map(str, SAMPLE_FILES),
     )
     assert code == 1, err  # the bad samples have errors

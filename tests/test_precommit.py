@@ -156,7 +156,11 @@ def test_hook_entry_lints_every_file_and_is_quiet_on_success(tmp_path: Path) -> 
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     done = subprocess.run(
         [*run, "--output-format", "json", str(bad), *map(str, good)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 1
     envelope = json.loads(done.stdout)

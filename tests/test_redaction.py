@@ -54,7 +54,9 @@ SECRETS: dict[str, tuple[str, str]] = {
     ),
     "stripe": ("sk_live_FakeTestKey0123456789abcd", "sk_live_"),
     "jwt": (
-        _b64url({"alg": "HS256", "typ": "JWT"}) + "." + _b64url({"sub": "fake-test-user"})
+        _b64url({"alg": "HS256", "typ": "JWT"})
+        + "."
+        + _b64url({"sub": "fake-test-user"})
         + ".FakeTestSignature0123456789abcdefGHIJKLMNOPQ",
         "eyJ",
     ),
@@ -144,9 +146,13 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lines.insert(7, '{"text_input": "broken ' + s["slack"] + '", "output": ')  # F002
     _jsonl(root / "train.jsonl", lines)
     chat = [
-        {"messages": [{"role": "system", "content": "You help."},
-                      {"role": "user", "content": f"here is my token {s['github']}"},
-                      {"role": "assistant", "content": "Please revoke it."}]}
+        {
+            "messages": [
+                {"role": "system", "content": "You help."},
+                {"role": "user", "content": f"here is my token {s['github']}"},
+                {"role": "assistant", "content": "Please revoke it."},
+            ]
+        }
     ] * 2
     _jsonl(root / "chat.jsonl", [json.dumps(c) for c in chat])
     # A CSV whose header names a column by a secret, and a file of records no shape knows (F007
@@ -303,7 +309,11 @@ def test_real_process(data: Path, fmt: str) -> None:
     environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TUNELINT_DEBUG", "GITHUB_STEP_SUMMARY")}
     done = subprocess.run(
         [_script(), "lint", "--isolated", "--output-format", fmt, "--statistics", *_paths(data)],
-        capture_output=True, text=True, timeout=120, check=False, env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=environ,
     )
     assert done.returncode == 1, done.stderr
     assert not leaks(done.stdout, done.stderr)

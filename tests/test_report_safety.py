@@ -25,7 +25,7 @@ EVIL = (
     "\u202egnp.exe <script>alert(1)</script> \"onmouseover=alert(2) x=' | `code` %0A::error::x <b>\x01\x0b"
 )
 #: Keys are quoted raw by the rules that report them (S004), so the key carries the attack.
-KEY = "k<script>alert(3)</script>\"onmouseover=alert(4)| `code` %0A\x1b[31m\r\n0 errors: passed\u2028::line"
+KEY = 'k<script>alert(3)</script>"onmouseover=alert(4)| `code` %0A\x1b[31m\r\n0 errors: passed\u2028::line'
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +167,7 @@ def test_statistics_are_not_csv_and_carry_no_data(hostile: Path) -> None:
 def test_formula_text_stays_inside_quoted_json(tmp_path: Path) -> None:
     """Formula-looking data (``=cmd|...``) only ever appears inside messages, never as a cell."""
     path = tmp_path / "f.jsonl"
-    records = [{"text_input": "q", "output": "a", "=HYPERLINK(\"http://x\")": "1"}] * 3
+    records = [{"text_input": "q", "output": "a", '=HYPERLINK("http://x")': "1"}] * 3
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     out = _lint(path, "concise", "-q")
     assert all(line.startswith(str(path) + ":") for line in out.splitlines())

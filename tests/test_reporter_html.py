@@ -102,9 +102,7 @@ def test_one_row_per_finding_with_severity_and_code(tmp_path: Path) -> None:
     report, text = render(hostile_dataset(tmp_path), task="classification")
     page = Page(text)
     rows = page.rows()
-    assert [(r["data-severity"], r["data-code"]) for r in rows] == [
-        (f.severity.value, f.code) for f in report.findings
-    ]
+    assert [(r["data-severity"], r["data-code"]) for r in rows] == [(f.severity.value, f.code) for f in report.findings]
     assert {"error", "warning", "info"} <= {r["data-severity"] for r in rows}
     # Filters: a checkbox per severity, a select option per code, the visible-row counter.
     assert {b["value"] for b in page.find("input", type="checkbox")} == {"error", "warning", "info"}

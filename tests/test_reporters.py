@@ -117,11 +117,23 @@ def test_full_summary_shows_template_and_labels() -> None:
     from validator.report import FileReport, Report
 
     file = FileReport(
-        path="t.jsonl", format="jsonl", schema="gemini", profile="gemini", task="classification",
-        task_inferred=True, records=3, bytes=10, encoding="utf-8",
+        path="t.jsonl",
+        format="jsonl",
+        schema="gemini",
+        profile="gemini",
+        task="classification",
+        task_inferred=True,
+        records=3,
+        bytes=10,
+        encoding="utf-8",
         stats={"labels": {"positive": 2, "negative": 1}},
-        template={"markers": ["question:", "context:"], "share": 0.95, "preamble": "You are a bot.",
-                  "output_suffix": " END", "json_outputs": True},
+        template={
+            "markers": ["question:", "context:"],
+            "share": 0.95,
+            "preamble": "You are a bot.",
+            "output_suffix": " END",
+            "json_outputs": True,
+        },
     )
     text = get_reporter("full")(Report(findings=[], files=[file]), ReportOptions())
     assert "question: → context: (95% of inputs)" in text
@@ -144,8 +156,12 @@ def test_template_is_shown_in_every_text_format(tmp_path: Path) -> None:
     path = tmp_path / "tpl.jsonl"
     topics = ["rivers", "mountains", "deserts", "forests", "oceans", "islands", "volcanoes", "lakes"]
     lines = [
-        json.dumps({"text_input": f"question: what is fact {i} about {topics[i % 8]}?\ncontext: entry {i * 13}",
-                    "output": f"fact number {i * 7} about {topics[i % 8]}"})
+        json.dumps(
+            {
+                "text_input": f"question: what is fact {i} about {topics[i % 8]}?\ncontext: entry {i * 13}",
+                "output": f"fact number {i * 7} about {topics[i % 8]}",
+            }
+        )
         for i in range(40)
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -155,7 +171,8 @@ def test_template_is_shown_in_every_text_format(tmp_path: Path) -> None:
     for name in ("full", "concise"):
         assert "question: → context:" in get_reporter(name)(report, ReportOptions())
     assert json.loads(get_reporter("json")(report, ReportOptions()))["files"][0]["template"]["markers"] == [
-        "question:", "context:"
+        "question:",
+        "context:",
     ]
 
 

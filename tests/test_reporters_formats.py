@@ -281,9 +281,7 @@ def test_github_escaping_round_trips() -> None:
         assert _unescape(m.group("file"), prop=True) == f.path
 
 
-def test_github_appends_markdown_to_the_step_summary(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_github_appends_markdown_to_the_step_summary(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     summary = workdir / "summary.md"
     summary.write_text("previous step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
@@ -295,9 +293,7 @@ def test_github_appends_markdown_to_the_step_summary(
     assert summary.read_text(encoding="utf-8").count("## tunelint report") == 2  # appended, never truncated
 
 
-def test_github_unwritable_step_summary_is_a_warning_annotation(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_github_unwritable_step_summary_is_a_warning_annotation(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(workdir / "no such dir" / "summary.md"))
     last = _render(_lint(), "github").splitlines()[-1]
     assert last.startswith("::warning title=tunelint::could not write the step summary")

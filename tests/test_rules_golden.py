@@ -93,9 +93,7 @@ def test_golden_file(code: str, name: str, tmp_path: Path) -> None:
     if "validation" in options:  # a paired validation file, named relative to the golden directory
         options["validation"] = str(GOLDEN / code / options["validation"])
     report = validator.lint(str(_source(code, name, tmp_path)), isolated=True, **options)
-    got = Counter(
-        (f.code, f.line, f.severity.value, f.field) for f in report.findings if f.code == code
-    )
+    got = Counter((f.code, f.line, f.severity.value, f.field) for f in report.findings if f.code == code)
     if name.startswith("positive"):
         expected = Counter(tuple(entry) for entry in meta["expected"][name])
         assert got == expected

@@ -159,9 +159,7 @@ def test_good_csv_has_quoted_commas_quotes_and_newlines() -> None:
     assert raw.splitlines()[0] == "text_input,output"
     tsv = list(csv.reader((SAMPLES / "good" / "qa_150.tsv").read_text("utf-8").splitlines(True), delimiter="\t"))
     assert tsv[0] == ["text_input", "output"]
-    assert [tuple(r) for r in tsv[1:]] == [
-        tuple(r) for r in csv.reader(raw.splitlines(keepends=True))
-    ][1:]
+    assert [tuple(r) for r in tsv[1:]] == [tuple(r) for r in csv.reader(raw.splitlines(keepends=True))][1:]
 
 
 # -- bad/: the prose claims ----------------------------------------------------------------------------

@@ -54,16 +54,27 @@ CASES: list[tuple[str, str, str, str]] = [
     ("github-token", "github_pat_11FAKETEST0123456789ab_FakeTestToken0123456789abcdef", "github_pat_", "'{}'"),
     ("gitlab-token", "glpat-FakeTest0123456789ab", "glpat-", "PRIVATE-TOKEN: {}"),
     ("slack-token", "xoxb-0123456789-0123456789012-FakeTestToken0123abcd", "xoxb-", "token {} ok"),
-    ("slack-webhook", "https://hooks.slack.com/services/T0FAKE123/B0FAKE456/FakeTestHook0123456789ab",
-     "https://hooks.slack.com/services/", "POST {}"),
+    (
+        "slack-webhook",
+        "https://hooks.slack.com/services/T0FAKE123/B0FAKE456/FakeTestHook0123456789ab",
+        "https://hooks.slack.com/services/",
+        "POST {}",
+    ),
     ("stripe-key", "sk_live_FakeTestKey0123456789abcd", "sk_live_", "stripe.api_key = '{}'"),
     ("stripe-key", "rk_test_FakeTestKey0123456789abcd", "rk_test_", "{}"),
     ("jwt", JWT, "eyJ", "Authorization: Bearer {}"),
-    ("private-key", f"-----BEGIN RSA PRIVATE KEY-----\n{PEM_BODY}\n-----END RSA PRIVATE KEY-----",
-     "-----BEGIN RSA PRIVATE KEY-----", "key file:\n{}\nend"),
-    ("private-key",
-     f"-----BEGIN OPENSSH PRIVATE KEY-----\\n{PEM_BODY.replace(chr(10), '')}\\n-----END OPENSSH PRIVATE KEY-----",
-     "-----BEGIN OPENSSH PRIVATE KEY-----", 'key = "{}"'),
+    (
+        "private-key",
+        f"-----BEGIN RSA PRIVATE KEY-----\n{PEM_BODY}\n-----END RSA PRIVATE KEY-----",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "key file:\n{}\nend",
+    ),
+    (
+        "private-key",
+        f"-----BEGIN OPENSSH PRIVATE KEY-----\\n{PEM_BODY.replace(chr(10), '')}\\n-----END OPENSSH PRIVATE KEY-----",
+        "-----BEGIN OPENSSH PRIVATE KEY-----",
+        'key = "{}"',
+    ),
     ("url-password", "FakeTest#9876", "", "postgres://app:{}@db.internal:5432/app"),
     ("password", "Fake#Test1234", "", "password={}"),
     ("password", "Xk9mQ2vL7pZ1", "", '{{"db_password": "{}"}}'),
@@ -298,13 +309,24 @@ def test_findings_point_at_the_field_and_show_masks_only() -> None:
 
 def test_conversation_fields() -> None:
     key, token = CASES[0][1], CASES[7][1]
-    chat = {"messages": [
-        {"role": "system", "content": f"key {key}"},
-        {"role": "user", "content": "hi"},
-        {"role": "assistant", "content": "hello", "tool_calls": [
-            {"id": "c1", "type": "function", "function": {"name": "f", "arguments": json.dumps({"token": token})}}]},
-        {"role": "user", "content": f"also {CASES[3][1]}"},  # after the target: in no canonical text
-    ]}
+    chat = {
+        "messages": [
+            {"role": "system", "content": f"key {key}"},
+            {"role": "user", "content": "hi"},
+            {
+                "role": "assistant",
+                "content": "hello",
+                "tool_calls": [
+                    {
+                        "id": "c1",
+                        "type": "function",
+                        "function": {"name": "f", "arguments": json.dumps({"token": token})},
+                    }
+                ],
+            },
+            {"role": "user", "content": f"also {CASES[3][1]}"},  # after the target: in no canonical text
+        ]
+    }
     preference = {
         "input": {"messages": [{"role": "user", "content": "q"}]},
         "preferred_output": [{"role": "assistant", "content": "fine"}],
@@ -325,8 +347,14 @@ def test_batch_hook_equals_single_check() -> None:
     texts = [case[3].format(case[1]) for case in CASES] + NEAR_MISSES + [v for _, v, _ in PERSONAL_CASES]
     random.Random(1).shuffle(texts)
     examples = [
-        Example(index=i + 1, line=i + 1, input_text=t, output_text=texts[-i - 1], schema="gemini",
-                fields={"input": "/text_input", "output": "/output"})
+        Example(
+            index=i + 1,
+            line=i + 1,
+            input_text=t,
+            output_text=texts[-i - 1],
+            schema="gemini",
+            fields={"input": "/text_input", "output": "/output"},
+        )
         for i, t in enumerate(texts)
     ]
     for rule in (Secret(), PersonalData()):
@@ -336,8 +364,13 @@ def test_batch_hook_equals_single_check() -> None:
 
 
 def test_sharded_lint_gives_the_same_findings() -> None:
-    rows = [{"text_input": f"q{i} " + (CASES[i % len(CASES)][3].format(CASES[i % len(CASES)][1]) if i % 3 else ""),
-             "output": PERSONAL_CASES[i % len(PERSONAL_CASES)][1] if i % 4 == 0 else f"a{i}"} for i in range(40)]
+    rows = [
+        {
+            "text_input": f"q{i} " + (CASES[i % len(CASES)][3].format(CASES[i % len(CASES)][1]) if i % 3 else ""),
+            "output": PERSONAL_CASES[i % len(PERSONAL_CASES)][1] if i % 4 == 0 else f"a{i}",
+        }
+        for i in range(40)
+    ]
     found = assert_shardable([Secret, PersonalData], rows)
     assert {f.code for f in found} == {"C001", "C002"}
 
@@ -345,10 +378,12 @@ def test_sharded_lint_gives_the_same_findings() -> None:
 def test_options_allow_values_patterns_domains_and_kinds() -> None:
     key, other = CASES[0][1], CASES[4][1]
     records = [{"text_input": f"{key} {other}", "output": "mail a.b@corp-mail.com, call +44 20 7946 0958"}] * 2
-    config = {"rules": {
-        "C001": {"allow": [key], "allow-patterns": [r"sk-FakeTest\w+"]},
-        "C002": {"allow-domains": ["corp-mail.com"], "kinds": ["email", "card"]},
-    }}
+    config = {
+        "rules": {
+            "C001": {"allow": [key], "allow-patterns": [r"sk-FakeTest\w+"]},
+            "C002": {"allow-domains": ["corp-mail.com"], "kinds": ["email", "card"]},
+        }
+    }
     assert run_rules([Secret, PersonalData], records, config=config) == []
     config = {"rules": {"C001": {"allow": [key]}}}
     (first, _) = run_rules([Secret], records, config=config)
@@ -359,7 +394,7 @@ def test_options_allow_values_patterns_domains_and_kinds() -> None:
     "table",
     [
         '[rules.C001]\nallow-patterns = ["sk-("]\n',
-        '[rules.C001]\nallow = [1]\n',
+        "[rules.C001]\nallow = [1]\n",
         '[rules.C002]\nkinds = ["email", "passport"]\n',
         '[rules.personal-data]\nallow-domains = "corp.com"\n',
     ],
@@ -390,7 +425,19 @@ def test_real_dataset_findings(shared_dataset: Callable[[str], Path]) -> None:
 
 def test_kinds_cover_the_catalogue() -> None:
     names = set(SECRET_KINDS)
-    for kind in ("aws-access-key-id", "google-api-key", "openai-api-key", "anthropic-api-key", "github-token",
-                 "gitlab-token", "slack-token", "slack-webhook", "stripe-key", "jwt", "private-key", "password"):
+    for kind in (
+        "aws-access-key-id",
+        "google-api-key",
+        "openai-api-key",
+        "anthropic-api-key",
+        "github-token",
+        "gitlab-token",
+        "slack-token",
+        "slack-webhook",
+        "stripe-key",
+        "jwt",
+        "private-key",
+        "password",
+    ):
         assert kind in names
     assert {c[0] for c in CASES} <= names

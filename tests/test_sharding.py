@@ -120,8 +120,6 @@ def test_ranges_cover_the_file_and_start_at_line_starts(tmp_path_factory: Any, l
     assert 1 <= len(ranges) <= count
 
 
-
-
 def _lint(path: Path, *extra: str) -> dict[str, Any]:
     result = CliRunner().invoke(
         cli, ["lint", str(path), "--isolated", "--output-format", "json", "--exit-zero", *extra]

@@ -24,8 +24,8 @@ def _config(directory: Path) -> Path:
     path.write_text(
         'profile = "strict"\nignore = ["F006"]\nfail-on = "warning"\n'
         '[profiles.strict]\nextends = "gemini"\nmax-output-chars = 100\n'
-        "[severity]\nL004 = \"error\"\n"
-        "[rules.S006]\nvalues = [\"nan\", \"TBD\"]\n"
+        '[severity]\nL004 = "error"\n'
+        '[rules.S006]\nvalues = ["nan", "TBD"]\n'
         "[tuning]\nepochs = 3\n",
         encoding="utf-8",
     )

@@ -24,14 +24,17 @@ def test_two_labels_are_classification_with_label_counts() -> None:
     assert report.to_dict()["files"][0]["stats"]["labels"] == {"positive": 70, "negative": 30}
 
 
-@pytest.mark.parametrize(("examples", "labels", "expected"), [
-    (100, 20, "classification"),  # allowed = min(50, 100 // 5) = 20
-    (100, 21, "general"),
-    (1000, 50, "classification"),  # capped at 50
-    (1000, 51, "general"),
-    (5, 2, "classification"),  # at least 2 labels are always allowed
-    (5, 3, "general"),
-])
+@pytest.mark.parametrize(
+    ("examples", "labels", "expected"),
+    [
+        (100, 20, "classification"),  # allowed = min(50, 100 // 5) = 20
+        (100, 21, "general"),
+        (1000, 50, "classification"),  # capped at 50
+        (1000, 51, "general"),
+        (5, 2, "classification"),  # at least 2 labels are always allowed
+        (5, 3, "general"),
+    ],
+)
 def test_distinct_label_threshold(examples: int, labels: int, expected: str) -> None:
     outputs = [f"label{i % labels}" for i in range(examples)]
     report = validator.lint(_records(outputs), select=["F"])

@@ -83,9 +83,7 @@ def write_baseline(findings: Sequence[Finding], path: str) -> int:
     check_outputs({"the baseline": path}, sorted(linted))
     base_dir = os.path.dirname(os.path.abspath(path))
     counts = _keys(findings, base_dir)
-    entries = [
-        {"path": p, "code": code, "fingerprint": fp, "count": n} for (p, code, fp), n in sorted(counts.items())
-    ]
+    entries = [{"path": p, "code": code, "fingerprint": fp, "count": n} for (p, code, fp), n in sorted(counts.items())]
     document = {"version": BASELINE_VERSION, "tool": "tunelint", "entries": entries}
     write_text_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return len(entries)

@@ -118,8 +118,13 @@ def main() -> None:
 
 @main.command("lint")
 @click.argument("paths", nargs=-1)
-@click.option("--output-format", "output_format", default="full", show_default=True,
-              help="full, concise, json, json-lines, sarif, github, gitlab, junit, markdown, html, or a plugin's.")
+@click.option(
+    "--output-format",
+    "output_format",
+    default="full",
+    show_default=True,
+    help="full, concise, json, json-lines, sarif, github, gitlab, junit, markdown, html, or a plugin's.",
+)
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--select", multiple=True, help="Rules to run (codes, prefixes, names, ALL); comma-separated.")
 @click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
@@ -132,18 +137,34 @@ def main() -> None:
 @click.option("--input-field", help="Field (or CSV column) holding the input text.")
 @click.option("--output-field", help="Field (or CSV column) holding the output text.")
 @click.option("--workers", help="Processes per large JSONL/CSV/TSV file: a number or auto (one per core, max 4).")
-@click.option("--validation", "validation", multiple=True, type=click.Path(dir_okay=False),
-              help="Validation/test file to lint with the (single) training file and check for leakage.")
+@click.option(
+    "--validation",
+    "validation",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Validation/test file to lint with the (single) training file and check for leakage.",
+)
 @click.option("--format-in", type=click.Choice(FORMATS), help="Container format (default: detect).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file only.")
 @click.option("--isolated", is_flag=True, help="Ignore all config files.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
-@click.option("--baseline", "baseline", type=click.Path(dir_okay=False),
-              help="Report only findings this baseline file does not accept (and list its stale entries).")
-@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
-              help="Accept every current finding: write them to this baseline file.")
-@click.option("--show-settings", is_flag=True,
-              help="Print the resolved settings for the first path (or the cwd) and where each came from.")
+@click.option(
+    "--baseline",
+    "baseline",
+    type=click.Path(dir_okay=False),
+    help="Report only findings this baseline file does not accept (and list its stale entries).",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline",
+    type=click.Path(dir_okay=False),
+    help="Accept every current finding: write them to this baseline file.",
+)
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print the resolved settings for the first path (or the cwd) and where each came from.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only; nothing when clean.")
 @click.option("--color/--no-color", default=None, help="Force or disable colour (default: auto, honours NO_COLOR).")
 @_guard
@@ -349,21 +370,36 @@ def profiles_command(output_format: str, config_path: str | None, isolated: bool
             click.echo(f"  source: {row['source']}")
 
 
-
-
 @main.command("fix")
 @click.argument("source", metavar="IN", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the repaired copy (never the input).")
-@click.option("--to", "to", type=click.Choice(["jsonl", "json", "csv", "tsv"]),
-              help="Container to write (default: OUT's extension, else the input's).")
-@click.option("--to-shape", type=click.Choice(["gemini", "vertex-gemini", "openai-chat"]),
-              help="Convert single-turn records (gemini, mapped fields, ...) to this shape.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the repaired copy (never the input).",
+)
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["jsonl", "json", "csv", "tsv"]),
+    help="Container to write (default: OUT's extension, else the input's).",
+)
+@click.option(
+    "--to-shape",
+    type=click.Choice(["gemini", "vertex-gemini", "openai-chat"]),
+    help="Convert single-turn records (gemini, mapped fields, ...) to this shape.",
+)
 @click.option("--dedupe", is_flag=True, help="Drop exact duplicate (input, output) records, keeping the first (D001).")
 @click.option("--strip", is_flag=True, help="Trim leading/trailing whitespace of the text fields (T004).")
 @click.option("--drop-invalid", is_flag=True, help="Drop (and list) records that do not parse or fit the shape.")
-@click.option("--split", "split_spec", metavar="validation=SHARE",
-              help="Also write a validation file with this share of the records (no input on both sides).")
+@click.option(
+    "--split",
+    "split_spec",
+    metavar="validation=SHARE",
+    help="Also write a validation file with this share of the records (no input on both sides).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --split shuffle.")
 @click.option("--force", is_flag=True, help="Replace OUT (and the validation file) when it exists.")
 @click.option("--input-field", help="Field (or CSV column) holding the input text.")
@@ -371,8 +407,14 @@ def profiles_command(output_format: str, config_path: str | None, isolated: bool
 @click.option("--format-in", type=click.Choice(FORMATS), help="Container format of IN (default: detect).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Lint the output with this config.")
 @click.option("--isolated", is_flag=True, help="Lint the output ignoring all config files.")
-@click.option("--output-format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="How to print the summary of changes and the lint.")
+@click.option(
+    "--output-format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the summary of changes and the lint.",
+)
 @_guard
 def fix_command(
     source: str,
@@ -406,8 +448,18 @@ def fix_command(
         _fail("--seed needs --split")
     try:
         result = fix_file(
-            source, output, to=to, to_shape=to_shape, dedupe=dedupe, strip=strip, drop_invalid=drop_invalid,
-            split=split_spec, seed=seed, force=force, input_field=input_field, output_field=output_field,
+            source,
+            output,
+            to=to,
+            to_shape=to_shape,
+            dedupe=dedupe,
+            strip=strip,
+            drop_invalid=drop_invalid,
+            split=split_spec,
+            seed=seed,
+            force=force,
+            input_field=input_field,
+            output_field=output_field,
             format_in=format_in,
         )
     except FixRefused as exc:
@@ -416,8 +468,9 @@ def fix_command(
             click.echo(json.dumps({"version": 1, "refused": why, "lines": list(exc.lines)}, indent=2))
         click.echo(f"tunelint: fix refused, nothing written: {why}", err=True)
         sys.exit(1)
-    report = lint_result(result, isolated=isolated, config=config_path, input_field=input_field,
-                         output_field=output_field)
+    report = lint_result(
+        result, isolated=isolated, config=config_path, input_field=input_field, output_field=output_field
+    )
     text = render_json(result, report) if output_format == "json" else render_text(result, report)
     _write_stdout(text, False)
     sys.exit(1 if has_errors(report) else 0)

@@ -35,9 +35,7 @@ class RuleRegistry:
             for index, key in ((self.by_code, rule.code), (self.by_name, rule.name)):
                 other = index.get(key)
                 if other is not None and other is not rule:
-                    raise PluginError(
-                        f"rule {key!r} is defined twice ({_origin(other)} and {_origin(rule)})"
-                    )
+                    raise PluginError(f"rule {key!r} is defined twice ({_origin(other)} and {_origin(rule)})")
                 index[key] = rule
 
     def __iter__(self) -> Iterator[type[Rule]]:
@@ -143,9 +141,7 @@ def load_rules() -> RuleRegistry:
         try:
             groups[ep.name] = list(loaded)
         except TypeError:
-            raise PluginError(
-                f"rule plugin {ep.name!r} ({ep.value}) must export a sequence of Rule classes"
-            ) from None
+            raise PluginError(f"rule plugin {ep.name!r} ({ep.value}) must export a sequence of Rule classes") from None
     if not groups:
         raise PluginError(
             "no rules are registered: is tunelint installed (pip install -e .)? "

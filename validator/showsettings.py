@@ -40,9 +40,7 @@ def _value(settings: Settings, key: str) -> Any:
 def describe_settings(settings: Settings, registry: RuleRegistry, path: str) -> dict[str, Any]:
     """Every config key with its resolved value and origin (a config file, ``command line`` or
     ``default``), plus the rules the selection enables."""
-    keys = {
-        key: {"value": _value(settings, key), "origin": settings.origins.get(key, _DEFAULT)} for key in KNOWN_KEYS
-    }
+    keys = {key: {"value": _value(settings, key), "origin": settings.origins.get(key, _DEFAULT)} for key in KNOWN_KEYS}
     enabled = registry.select(settings.select, settings.extend_select, settings.ignore)
     return {
         "path": path,

@@ -65,9 +65,7 @@ PROFILE_KEYS: tuple[str, ...] = (
 def available_profiles() -> tuple[str, ...]:
     """Names of the built-in profiles."""
     names = [
-        entry.name[: -len(".toml")]
-        for entry in resources.files(__package__).iterdir()
-        if entry.name.endswith(".toml")
+        entry.name[: -len(".toml")] for entry in resources.files(__package__).iterdir() if entry.name.endswith(".toml")
     ]
     return tuple(sorted(names))
 
@@ -99,9 +97,7 @@ def resolve_profiles(tables: Mapping[str, Mapping[str, Any]], origin: str) -> di
     """Build config-defined profiles. Each table may name a profile it ``extends`` (built-in or
     another table; default ``generic``) and overrides any of its keys; keys may be spelt with ``-``
     or ``_``. Cycles and unknown bases are configuration errors."""
-    normalised = {
-        str(name): {str(k).replace("-", "_"): v for k, v in table.items()} for name, table in tables.items()
-    }
+    normalised = {str(name): {str(k).replace("-", "_"): v for k, v in table.items()} for name, table in tables.items()}
     built: dict[str, Profile] = {}
     resolving: list[str] = []
 

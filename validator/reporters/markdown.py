@@ -58,8 +58,11 @@ def render_markdown(report: Report, options: ReportOptions) -> str:
             out.append(_finding_row(f))
         shown += min(len(findings), MAX_FINDINGS - shown)
     if len(report.findings) > shown:
-        out += ["", f"… and {len(report.findings) - shown:,} more finding(s) not shown; "
-                "run `tunelint lint` locally or use `--output-format json` for all of them."]
+        out += [
+            "",
+            f"… and {len(report.findings) - shown:,} more finding(s) not shown; "
+            "run `tunelint lint` locally or use `--output-format json` for all of them.",
+        ]
     return "\n".join(out) + "\n"
 
 

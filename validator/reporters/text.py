@@ -153,8 +153,7 @@ def _file_summary(file: FileReport) -> list[str]:
         if limit:
             over = f"   limit {limit:,}"
         lines.append(
-            f"    {label}  min {stats['min']:,}  p50 {stats['p50']:,}  p95 {stats['p95']:,}  "
-            f"max {stats['max']:,}{over}"
+            f"    {label}  min {stats['min']:,}  p50 {stats['p50']:,}  p95 {stats['p95']:,}  max {stats['max']:,}{over}"
         )
     lines.extend(_token_lines(file))
     lines.extend(_template_lines(file))

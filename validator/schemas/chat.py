@@ -61,8 +61,6 @@ def _camel(key: str) -> str:
     return head + "".join(word.title() for word in rest)
 
 
-
-
 def _render(turn: Turn, extra: Sequence[str] = ()) -> str:
     """The text a turn contributes to the canonical input/output: its text, then its calls."""
     pieces = [turn.text] if turn.text else []

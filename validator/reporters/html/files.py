@@ -38,9 +38,9 @@ def _fact(key: str, value: str) -> str:
 def _facts(file: FileReport) -> str:
     task = esc(file.task) + (' <span class="muted">(inferred)</span>' if file.task_inferred else "")
     records = num(file.records)
-    wanted = [
-        f"min {num(v)}" for v in [file.limits.get("min_examples")] if v
-    ] + [f"recommended {num(v)}" for v in [file.limits.get("recommended_examples")] if v]
+    wanted = [f"min {num(v)}" for v in [file.limits.get("min_examples")] if v] + [
+        f"recommended {num(v)}" for v in [file.limits.get("recommended_examples")] if v
+    ]
     wanted += [f"max {num(v)}" for v in [file.limits.get("max_examples")] if v]
     if wanted:
         records += f' <span class="muted">({", ".join(wanted)})</span>'
@@ -99,7 +99,7 @@ def _tokens_panel(file: FileReport) -> str:
     return (
         '<div class="chart" data-chart="tokens"><h3>Tokens</h3>'
         '<table class="kv"><tr><th></th><th>p50</th><th>p95</th><th>max</th></tr>' + "".join(rows) + "</table>"
-        f'<p><b>{num(tokens.get("billable"))}</b> billable tokens '
+        f"<p><b>{num(tokens.get('billable'))}</b> billable tokens "
         f'<span class="muted">= {num(tokens["dataset"])} dataset tokens × {num(epochs)} '
         f"epoch{'s' if epochs != 1 else ''} ({how})</span></p>{limit_row}"
         f'<p class="stats">{esc(tokens.get("description", ""))}</p></div>'
