@@ -132,6 +132,41 @@ def test_gemini_body_inline_examples_are_linted_as_records(tmp_path: Path) -> No
     assert all(f.path == path for f in report.findings)
 
 
+def _examples_replaced(body: str, array: str) -> str:
+    """``body`` with its inline examples array (written over lines 13-17) replaced by ``array``."""
+    return body[: body.index("[\n")] + array + body[body.index("]\n") + 1 :]
+
+
+@pytest.mark.parametrize("body", [GEMINI_BODY, SNAKE_BODY], ids=["camel", "snake"])
+def test_gemini_body_with_no_examples_has_no_records(tmp_path: Path, body: str) -> None:
+    """An empty examples list leaves the file without records (F005); the body itself is never read
+    as a record (no F007 for its keys), and its hyperparameters are still linted on their lines."""
+    report = validator.lint(_write(tmp_path, "request.json", _examples_replaced(body, "[]")), isolated=True)
+    assert report.files[0].records == 0
+    assert _codes(report.findings, "F") == ["F005"]
+    assert not _codes(report.findings, "S")
+    assert _h(report.findings) == (H_EXPECTED if body is GEMINI_BODY else H_EXPECTED_SNAKE)
+
+
+def test_gemini_body_without_training_data_has_no_records(tmp_path: Path) -> None:
+    data = json.loads(GEMINI_BODY)
+    del data["tuningTask"]["trainingData"]
+    report = validator.lint(_write(tmp_path, "request.json", json.dumps(data, indent=2)), isolated=True)
+    assert report.files[0].records == 0
+    assert _codes(report.findings, "F") == ["F005"]
+    assert _codes(report.findings) == ["H001", "H003", "H004"]
+
+
+def test_gemini_body_examples_that_are_not_objects_are_records(tmp_path: Path) -> None:
+    """Inline examples of the wrong type are records of their own, each reported on its line."""
+    body = _examples_replaced(GEMINI_BODY, '[\n          "Lantern code 1",\n          7\n        ]')
+    report = validator.lint(_write(tmp_path, "request.json", body), isolated=True)
+    assert report.files[0].records == 2
+    wrong = sorted((f.line, f.record) for f in report.findings if f.code == "S002")
+    assert wrong == [(14, 1), (15, 2)]
+    assert not _codes(report.findings, "F")
+
+
 def test_snake_case_body_gives_the_same_findings(tmp_path: Path) -> None:
     camel = validator.lint(_write(tmp_path, "camel.json", GEMINI_BODY), isolated=True)
     snake = validator.lint(_write(tmp_path, "snake.json", SNAKE_BODY), isolated=True)

@@ -51,14 +51,16 @@ def read_json(source: LineSource) -> Iterator[Record]:
     # An object (or a scalar): its interpretation depends on all of it, so it is held in memory.
     held = [first, *lines]
     request = parse_request(held, source.facts.path)
+    arrays: list[str] = []  # pointers of the arrays whose elements are records
     if request is not None:
         # A tuning-job body: its hyperparameters are linted by the H rules; its inline examples (if
-        # any) are the file's records, found below like any wrapped array of records.
+        # the kind of body has them) are the file's records. The body itself is never a record: with
+        # no examples (an empty or missing list) the file has none.
         source.facts.tuning = request
-        if not request.inline_examples:
-            source.facts.repeated_keys = _wrapper_repeats(held, ())
-            return
-    arrays: list[str] = []  # pointers of the arrays whose elements are records
+        if request.inline_examples:
+            yield from _records_from_object(held, arrays, body=True)
+        source.facts.repeated_keys = _wrapper_repeats(held, arrays)
+        return
     yield from _records_from_object(held, arrays)
     if arrays:
         source.facts.repeated_keys = _wrapper_repeats(held, arrays)
@@ -107,15 +109,23 @@ def _checked(records: Iterable[tuple[Record, str]]) -> Iterator[Record]:
     yield from block
 
 
-def _records_from_object(held: list[tuple[int, str]], arrays: list[str]) -> Iterator[Record]:
+def _records_from_object(held: list[tuple[int, str]], arrays: list[str], *, body: bool = False) -> Iterator[Record]:
     """The records of an object document; the pointers of the arrays they are the elements of are
-    appended to ``arrays`` (none when the object is itself the one record)."""
+    appended to ``arrays`` (none when the object is itself the one record). With ``body`` (a tuning
+    request) the records are the elements of its examples array (whatever they are), or none."""
     by_path: dict[tuple[str, ...], list[Element]] = {}
     for element in scan_elements(iter(held)):
         if element.error is not None:
             yield Record(index=0, line=element.line, error=element.error)
             return
         by_path.setdefault(element.path, []).append(element)
+    if body:
+        listed = [p for p in by_path if p]
+        if listed:
+            chosen = _preferred(listed)
+            arrays.append(pointer(*chosen))
+            yield from _checked(_unchecked(index, element) for index, element in enumerate(by_path[chosen], start=1))
+        return
     wrapper = any(p and p[-1] in _PREFERRED_KEYS for p in by_path)
     # A single conversation (or preference pair): its turns are not records.
     conversation = not wrapper and any(key in _RECORD_PART_KEYS for p in by_path for key in p)
