@@ -157,6 +157,17 @@ def test_gemini_body_without_training_data_has_no_records(tmp_path: Path) -> Non
     assert _codes(report.findings) == ["H001", "H003", "H004"]
 
 
+def test_gemini_body_other_lists_are_not_records(tmp_path: Path) -> None:
+    """With no examples, the body's other lists (of names, say) do not stand in for them."""
+    data = json.loads(GEMINI_BODY)
+    data["tuningTask"]["trainingData"]["examples"]["examples"] = []
+    data["readerProjectIds"] = ["lantern-ops", "harbour-log"]
+    report = validator.lint(_write(tmp_path, "request.json", json.dumps(data, indent=2)), isolated=True)
+    assert report.files[0].records == 0
+    assert _codes(report.findings, "F") == ["F005"]
+    assert not _codes(report.findings, "S")
+
+
 def test_gemini_body_examples_that_are_not_objects_are_records(tmp_path: Path) -> None:
     """Inline examples of the wrong type are records of their own, each reported on its line."""
     body = _examples_replaced(GEMINI_BODY, '[\n          "Lantern code 1",\n          7\n        ]')

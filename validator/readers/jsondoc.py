@@ -120,7 +120,7 @@ def _records_from_object(held: list[tuple[int, str]], arrays: list[str], *, body
             return
         by_path.setdefault(element.path, []).append(element)
     if body:
-        listed = [p for p in by_path if p]
+        listed = [p for p in by_path if p and p[-1] in _PREFERRED_KEYS]  # not any list of the body
         if listed:
             chosen = _preferred(listed)
             arrays.append(pointer(*chosen))
