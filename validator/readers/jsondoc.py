@@ -71,7 +71,7 @@ def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[
     yield from rest
 
 
-def _records_from_array(elements: Iterator[Element]) -> Iterator[Record]:
+def _records_from_array(elements: Iterable[Element]) -> Iterator[Record]:
     yield from _checked(_unchecked(index, element) for index, element in enumerate(elements, start=1))
 
 
@@ -124,7 +124,7 @@ def _records_from_object(held: list[tuple[int, str]], arrays: list[str], *, body
         if listed:
             chosen = _preferred(listed)
             arrays.append(pointer(*chosen))
-            yield from _checked(_unchecked(index, element) for index, element in enumerate(by_path[chosen], start=1))
+            yield from _records_from_array(by_path[chosen])
         return
     wrapper = any(p and p[-1] in _PREFERRED_KEYS for p in by_path)
     # A single conversation (or preference pair): its turns are not records.
@@ -133,7 +133,7 @@ def _records_from_object(held: list[tuple[int, str]], arrays: list[str], *, body
     if record_paths and not conversation:
         chosen = _preferred(record_paths)
         arrays.append(pointer(*chosen))
-        yield from _checked(_unchecked(index, element) for index, element in enumerate(by_path[chosen], start=1))
+        yield from _records_from_array(by_path[chosen])
         return
     text = "".join(t for _, t in held)
     value, error = parse_json_text(text, held[0][0])
